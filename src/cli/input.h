@@ -1,0 +1,29 @@
+/* input.h - reading and decoding input documents for the govner command. */
+#ifndef GOVNER_INPUT_H
+#define GOVNER_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <strings.h>
+
+/* Read the whole stream into a malloc'd, NUL-terminated buffer. Returns 0 or an errno value. */
+int read_all(FILE *f, char **out, size_t *out_len);
+
+typedef struct {
+    char *text;             /* UTF-8; text + offset is the document */
+    size_t offset;          /* a BOM skipped */
+    size_t len;
+    bool owned;             /* text was allocated by decode_text */
+    const char *encoding;   /* "utf-8", "gb18030" or the forced name */
+    size_t n_bad;           /* invalid sequences replaced by U+FFFD */
+    size_t first_bad;       /* byte offset of the first one in the raw input */
+} decoded;
+
+/* Decode raw bytes (kept alive by the caller while d->text may point into them). `forced` is an
+ * iconv encoding name or NULL to detect. Returns 0, EINVAL (unknown encoding), EILSEQ (not in the
+ * forced encoding) or ENOMEM. */
+int decode_text(char *raw, size_t len, const char *forced, decoded *d);
+void decoded_free(decoded *d);
+
+#endif

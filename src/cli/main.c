@@ -1,0 +1,756 @@
+/* main.c - the govner command: stdin, --lines, batches of files and directories, -o, -j, check. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "govner.h"
+#include "input.h"
+#include "vec.h"
+
+enum {
+    EXIT_OK = 0,
+    EXIT_PARTIAL = 1,   /* some files of a batch failed; the others were written */
+    EXIT_USAGE = 2,
+    EXIT_IO = 3,
+    EXIT_RULES = 4,
+};
+
+static const char usage_text[] =
+    "Usage: govner [OPTIONS] [-]              read stdin as one document\n"
+    "       govner [OPTIONS] --lines [FILE]   every line is a document (JSON Lines)\n"
+    "       govner [OPTIONS] FILE|DIR ...     one JSON Lines record per file (directories recursively)\n"
+    "       govner check [--rules DIR]        validate the rules and run their examples\n"
+    "\n"
+    "Find persons, titles, places and organizations in Chinese text; print JSON.\n"
+    "\n"
+    "Options:\n"
+    "  --lines            treat each input line as its own document\n"
+    "  --rules DIR        rule set to use (default: the installed or in-tree rules)\n"
+    "  -o, --output DIR   write one JSON file per input file under DIR, mirroring the input tree\n"
+    "  -j, --jobs N       worker threads for batches (default 1); output does not depend on N\n"
+    "  --format FMT       json (default) or tsv\n"
+    "  --encoding ENC     input encoding (default: UTF-8, GB18030 detected); any iconv name\n"
+    "  -q, --quiet        no warnings on stderr\n"
+    "  -h, --help         show this help and exit\n"
+    "  --version          show the version and exit\n"
+    "\n"
+    "Exit status: 0 success, 1 some files of a batch failed, 2 usage error,\n"
+    "3 input/output error, 4 error in the rules.\n";
+
+typedef struct {
+    const char *rules;
+    const char *outdir;
+    const char *encoding;
+    int jobs;
+    bool lines;
+    bool tsv;
+    bool quiet;
+} options;
+
+static options opt = {.jobs = 1};
+
+static void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void errorf(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("govner: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static void warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void warnf(const char *fmt, ...) {
+    if (opt.quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("govner: warning: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+/* Display width of a prefix, for the caret under a rule error (CJK characters are two columns). */
+static void print_caret(const char *line, int column) {
+    fprintf(stderr, "%s\n", line);
+    const unsigned char *s = (const unsigned char *)line;
+    int col = 1;
+    while (*s && col < column) {
+        unsigned c = *s;
+        int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        fputc(c == '\t' ? '\t' : ' ', stderr);
+        if (n >= 3)
+            fputc(' ', stderr); /* most 3- and 4-byte characters here are wide CJK */
+        while (n-- && *s)
+            s++;
+        col++;
+    }
+    fputs("^\n", stderr);
+}
+
+static void print_rule_error(const govner_error *err) {
+    if (err->line > 0) {
+        fprintf(stderr, "%s:%d:%d: %s\n", err->file, err->line, err->column, err->message);
+        if (err->source_line[0])
+            print_caret(err->source_line, err->column);
+    } else {
+        errorf("%s%s%s", err->file, err->file[0] ? ": " : "", err->message);
+    }
+}
+
+/* Section - Finding the rules ------------------------------------------------------------------- */
+
+static const char *default_rules(void) {
+    const char *env = getenv("GOVNER_RULES");
+    if (env && *env)
+        return env;
+    /* Run from the build tree: use the source tree's rules; otherwise the installed ones. */
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        char *build = realpath(GOVNER_BUILD_DIR, NULL);
+        bool in_tree = build && strcmp(build, exe) == 0;
+        free(build);
+        if (in_tree)
+            return GOVNER_SOURCE_RULES;
+    }
+    return GOVNER_INSTALLED_RULES;
+}
+
+/* Section - Output ------------------------------------------------------------------------------ */
+
+static char *json_escape_path(const char *s) {
+    size_t n = strlen(s);
+    char *out = malloc(n * 6 + 3);
+    if (!out)
+        return NULL;
+    char *o = out;
+    *o++ = '"';
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            *o++ = '\\';
+            *o++ = (char)*p;
+        } else if (*p < 0x20) {
+            o += sprintf(o, "\\u%04x", *p);
+        } else {
+            *o++ = (char)*p;
+        }
+    }
+    *o++ = '"';
+    *o = '\0';
+    return out;
+}
+
+/* Render one document: JSON with `prefix` fields, or TSV rows. Caller frees. */
+static char *render(govner_matcher *m, const char *prefix, const char *source) {
+    if (opt.tsv)
+        return govner_matcher_tsv(m, source);
+    char *json = govner_matcher_json(m, prefix);
+    if (!json)
+        return NULL;
+    size_t n = strlen(json);
+    char *line = realloc(json, n + 2);
+    if (!line) {
+        free(json);
+        return NULL;
+    }
+    line[n] = '\n';
+    line[n + 1] = '\0';
+    return line;
+}
+
+/* Section - One document ------------------------------------------------------------------------ */
+
+typedef struct {
+    char *out;          /* rendered output, or NULL on failure */
+    char *error;        /* message for stderr, or NULL */
+    char *warning;
+} result;
+
+/* Match raw bytes named `source` and render them; on failure set r->error. */
+static void process_text(govner_matcher *m, char *raw, size_t len, const char *source, const char *prefix_extra,
+                         result *r) {
+    decoded d;
+    int e = decode_text(raw, len, opt.encoding, &d);
+    if (e) {
+        if (asprintf(&r->error, "%s: %s", source,
+                     e == EINVAL ? "unknown encoding" : e == EILSEQ ? "not valid in the given encoding" : strerror(e)) < 0)
+            r->error = NULL;
+        return;
+    }
+    if (d.n_bad && asprintf(&r->warning, "%s: %zu invalid UTF-8 sequence(s) replaced by U+FFFD, first at byte %zu",
+                            source, d.n_bad, d.first_bad) < 0)
+        r->warning = NULL;
+    govner_error err;
+    if (govner_match(m, d.text + d.offset, d.len, &err) != GOVNER_OK) {
+        if (asprintf(&r->error, "%s: %s", source, err.message) < 0)
+            r->error = NULL;
+        decoded_free(&d);
+        return;
+    }
+    char *prefix = NULL;
+    if (asprintf(&prefix, "%s%s\"encoding\":\"%s\",", prefix_extra ? prefix_extra : "", prefix_extra ? "," : "",
+                 d.encoding) < 0)
+        prefix = NULL;
+    /* Entities point into the matcher, not into the decoded text: it can go now. */
+    r->out = prefix ? render(m, prefix, source) : NULL;
+    if (!r->out && !r->error && asprintf(&r->error, "%s: out of memory", source) < 0)
+        r->error = NULL;
+    free(prefix);
+    decoded_free(&d);
+}
+
+/* Section - Batches ----------------------------------------------------------------------------- */
+
+typedef struct {
+    char *path;         /* as found */
+    char *rel;          /* relative path under -o */
+} job;
+
+typedef VEC(job) job_list;
+
+
+static job_list jobs;
+
+static bool add_job(const char *path, const char *rel) {
+    job j = {strdup(path), strdup(rel)};
+    if (!j.path || !j.rel || !VEC_PUSH(&jobs, j)) {
+        free(j.path);
+        free(j.rel);
+        return false;
+    }
+    return true;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Collect regular files under dir, sorted by name so output order is stable. */
+static int walk(const char *dir, const char *rel, int depth, int *failures) {
+    if (depth > 64) {
+        errorf("%s: directories nested too deep (a symlink loop?)", dir);
+        (*failures)++;
+        return 0;
+    }
+    DIR *d = opendir(dir);
+    if (!d) {
+        errorf("%s: %s", dir, strerror(errno));
+        (*failures)++;
+        return 0;
+    }
+    VEC(char *) names = {0};
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        char *nm = strdup(de->d_name);
+        if (!nm || !VEC_PUSH(&names, nm)) {
+            free(nm);
+            closedir(d);
+            return ENOMEM;
+        }
+    }
+    closedir(d);
+    qsort(names.items, names.len, sizeof *names.items, cmp_str);
+    int rc = 0;
+    for (size_t i = 0; i < names.len; i++) {
+        char *path = NULL, *r = NULL;
+        if (asprintf(&path, "%s/%s", dir, names.items[i]) < 0 ||
+            asprintf(&r, "%s%s%s", rel, rel[0] ? "/" : "", names.items[i]) < 0) {
+            rc = ENOMEM;
+            break;
+        }
+        struct stat st;
+        if (stat(path, &st) != 0) {
+            errorf("%s: %s", path, strerror(errno));
+            (*failures)++;
+        } else if (S_ISDIR(st.st_mode)) {
+            rc = walk(path, r, depth + 1, failures);
+        } else if (S_ISREG(st.st_mode)) {
+            if (!add_job(path, r))
+                rc = ENOMEM;
+        } else {
+            errorf("%s: not a regular file, skipped", path);
+            (*failures)++;
+        }
+        free(path);
+        free(r);
+        if (rc)
+            break;
+    }
+    for (size_t i = 0; i < names.len; i++)
+        free(names.items[i]);
+    VEC_FREE(&names);
+    return rc;
+}
+
+static int mkdirs(const char *path) {
+    char *p = strdup(path);
+    if (!p)
+        return ENOMEM;
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            int e = errno;
+            free(p);
+            return e;
+        }
+        *s = '/';
+    }
+    int e = (mkdir(p, 0777) != 0 && errno != EEXIST) ? errno : 0;
+    free(p);
+    return e;
+}
+
+/* Write `data` to path atomically: a temporary file in the same directory, then rename. */
+static int write_atomic(const char *path, const char *data) {
+    char *dir = strdup(path);
+    if (!dir)
+        return ENOMEM;
+    char *slash = strrchr(dir, '/');
+    int e = 0;
+    if (slash) {
+        *slash = '\0';
+        e = mkdirs(dir);
+    }
+    free(dir);
+    if (e)
+        return e;
+    char *tmp = NULL;
+    if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
+        return ENOMEM;
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        e = errno;
+        free(tmp);
+        return e;
+    }
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        e = errno;
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return e;
+    }
+    fputs(data, f);
+    if (fflush(f) != 0 || ferror(f) || fsync(fd) != 0)
+        e = errno ? errno : EIO;
+    if (fclose(f) != 0 && !e)
+        e = errno;
+    if (!e && chmod(tmp, 0644) != 0)
+        e = errno;
+    if (!e && rename(tmp, path) != 0)
+        e = errno;
+    if (e)
+        unlink(tmp);
+    free(tmp);
+    return e;
+}
+
+typedef struct {
+    const govner_ruleset *rs;
+    result *results;
+    bool *done;
+    size_t next;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} batch;
+
+static void process_job(govner_matcher *m, const job *j, result *r) {
+    FILE *f = fopen(j->path, "rb");
+    if (!f) {
+        if (asprintf(&r->error, "%s: %s", j->path, strerror(errno)) < 0)
+            r->error = NULL;
+        return;
+    }
+    char *raw;
+    size_t len;
+    int e = read_all(f, &raw, &len);
+    fclose(f);
+    if (e) {
+        if (asprintf(&r->error, "%s: %s", j->path, strerror(e)) < 0)
+            r->error = NULL;
+        return;
+    }
+    if (memchr(raw, '\0', len) && opt.encoding == NULL) {
+        /* NUL bytes: binary data, not a document. */
+        if (asprintf(&r->error, "%s: binary file (NUL bytes), skipped", j->path) < 0)
+            r->error = NULL;
+        free(raw);
+        return;
+    }
+    char *src = json_escape_path(j->path);
+    char *prefix = NULL;
+    if (!src || asprintf(&prefix, "\"source\":%s", src) < 0)
+        prefix = NULL;
+    if (!prefix) {
+        if (asprintf(&r->error, "%s: out of memory", j->path) < 0)
+            r->error = NULL;
+    } else {
+        process_text(m, raw, len, j->path, prefix, r);
+    }
+    free(src);
+    free(prefix);
+    free(raw);
+    if (r->out && opt.outdir) {
+        char *path = NULL;
+        if (asprintf(&path, "%s/%s.%s", opt.outdir, j->rel, opt.tsv ? "tsv" : "json") < 0) {
+            if (asprintf(&r->error, "%s: out of memory", j->path) < 0)
+                r->error = NULL;
+        } else if ((e = write_atomic(path, r->out)) != 0) {
+            if (asprintf(&r->error, "%s: %s", path, strerror(e)) < 0)
+                r->error = NULL;
+        }
+        free(path);
+        free(r->out);
+        r->out = NULL;
+        if (!r->error)
+            r->out = strdup(""); /* written: nothing for stdout */
+    }
+}
+
+static void *worker(void *arg) {
+    batch *b = arg;
+    govner_matcher *m = govner_matcher_new(b->rs);
+    for (;;) {
+        pthread_mutex_lock(&b->mu);
+        size_t i = b->next++;
+        pthread_mutex_unlock(&b->mu);
+        if (i >= jobs.len)
+            break;
+        result r = {0};
+        if (m)
+            process_job(m, &jobs.items[i], &r);
+        else if (asprintf(&r.error, "%s: out of memory", jobs.items[i].path) < 0)
+            r.error = NULL;
+        pthread_mutex_lock(&b->mu);
+        b->results[i] = r;
+        b->done[i] = true;
+        pthread_cond_broadcast(&b->cv);
+        pthread_mutex_unlock(&b->mu);
+    }
+    govner_matcher_free(m);
+    return NULL;
+}
+
+/* Run the jobs on opt.jobs threads; print results in input order. Returns failures. */
+static int run_batch(const govner_ruleset *rs, bool *io_error) {
+    batch b = {.rs = rs};
+    b.results = calloc(jobs.len + 1, sizeof *b.results);
+    b.done = calloc(jobs.len + 1, sizeof *b.done);
+    if (!b.results || !b.done) {
+        errorf("out of memory");
+        free(b.results);
+        free(b.done);
+        return (int)jobs.len;
+    }
+    pthread_mutex_init(&b.mu, NULL);
+    pthread_cond_init(&b.cv, NULL);
+    int n_threads = opt.jobs < 1 ? 1 : opt.jobs;
+    if ((size_t)n_threads > jobs.len)
+        n_threads = jobs.len ? (int)jobs.len : 1;
+    pthread_t *th = calloc((size_t)n_threads, sizeof *th);
+    int started = 0;
+    for (int i = 0; th && i < n_threads; i++)
+        if (pthread_create(&th[i], NULL, worker, &b) == 0)
+            started++;
+    if (started == 0)
+        worker(&b); /* no threads: do the work here */
+    int failures = 0;
+    for (size_t i = 0; i < jobs.len; i++) {
+        pthread_mutex_lock(&b.mu);
+        while (!b.done[i])
+            pthread_cond_wait(&b.cv, &b.mu);
+        result r = b.results[i];
+        pthread_mutex_unlock(&b.mu);
+        if (r.warning)
+            warnf("%s", r.warning);
+        if (r.error) {
+            errorf("%s", r.error);
+            failures++;
+        } else if (r.out && !*io_error) {
+            if (fputs(r.out, stdout) == EOF)
+                *io_error = true;
+        } else if (!r.out) {
+            failures++;
+        }
+        free(r.out);
+        free(r.error);
+        free(r.warning);
+    }
+    for (int i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    free(th);
+    free(b.results);
+    free(b.done);
+    pthread_mutex_destroy(&b.mu);
+    pthread_cond_destroy(&b.cv);
+    return failures;
+}
+
+/* Section - Lines mode -------------------------------------------------------------------------- */
+
+/* Each line of f is a document. Returns the number of lines that failed. */
+static int run_lines(const govner_ruleset *rs, FILE *f, const char *source, bool *io_error) {
+    govner_matcher *m = govner_matcher_new(rs);
+    if (!m) {
+        errorf("out of memory");
+        return 1;
+    }
+    char *src = source ? json_escape_path(source) : NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    long line_no = 0;
+    int failures = 0;
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        line_no++;
+        if (n > 0 && line[n - 1] == '\n')
+            line[--n] = '\0';
+        if (n > 0 && line[n - 1] == '\r')
+            line[--n] = '\0';
+        char *prefix = NULL;
+        if (asprintf(&prefix, "%s%s%s\"line\":%ld", src ? "\"source\":" : "", src ? src : "", src ? "," : "",
+                     line_no) < 0) {
+            errorf("out of memory");
+            failures++;
+            break;
+        }
+        char name[64];
+        snprintf(name, sizeof name, "line %ld", line_no);
+        char where[PATH_MAX + 64];
+        snprintf(where, sizeof where, "%s%s%s", source ? source : "", source ? ": " : "", name);
+        result r = {0};
+        process_text(m, line, (size_t)n, where, prefix, &r);
+        free(prefix);
+        if (r.warning)
+            warnf("%s", r.warning);
+        if (r.error) {
+            errorf("%s", r.error);
+            failures++;
+            /* Keep line numbering intact for scripts: an empty record marks the failed line. */
+            char *empty = NULL;
+            if (!opt.tsv && asprintf(&empty, "{%s%s%s\"line\":%ld,\"error\":true,\"entities\":[]}\n",
+                                     src ? "\"source\":" : "", src ? src : "", src ? "," : "", line_no) >= 0) {
+                if (fputs(empty, stdout) == EOF)
+                    *io_error = true;
+                free(empty);
+            }
+        } else if (r.out && fputs(r.out, stdout) == EOF) {
+            *io_error = true;
+        }
+        free(r.out);
+        free(r.error);
+        free(r.warning);
+        if (*io_error)
+            break;
+    }
+    if (ferror(f)) {
+        errorf("%s: %s", source ? source : "stdin", strerror(errno));
+        *io_error = true;
+    }
+    free(line);
+    free(src);
+    govner_matcher_free(m);
+    return failures;
+}
+
+/* Section - check ------------------------------------------------------------------------------- */
+
+static void report_example(void *ctx, const char *file, int line, const char *message) {
+    (void)ctx;
+    fprintf(stderr, "%s:%d: %s\n", file, line, message);
+}
+
+static int cmd_check(const govner_ruleset *rs) {
+    govner_error err;
+    long failed = govner_ruleset_check(rs, report_example, NULL, &err);
+    if (failed < 0) {
+        errorf("%s", err.message);
+        return EXIT_RULES;
+    }
+    printf("%zu rules, %zu lexicon entries, %zu examples, %ld failed\n", govner_ruleset_rule_count(rs),
+           govner_ruleset_entry_count(rs), govner_ruleset_example_count(rs), failed);
+    return failed ? EXIT_RULES : EXIT_OK;
+}
+
+/* Section - main -------------------------------------------------------------------------------- */
+
+static int usage_error(const char *fmt, const char *arg) {
+    fputs("govner: error: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'govner --help' for more information.\n", stderr);
+    return EXIT_USAGE;
+}
+
+static int finish(int code, bool io_error) {
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (errno != EPIPE)
+            errorf("writing output: %s", strerror(errno ? errno : EIO));
+        return EXIT_IO;
+    }
+    if (io_error) {
+        errorf("writing output: %s", strerror(errno ? errno : EIO));
+        return EXIT_IO;
+    }
+    return code;
+}
+
+int main(int argc, char **argv) {
+    signal(SIGPIPE, SIG_IGN); /* a closed pipe becomes a write error we report */
+    VEC(const char *) inputs = {0};
+    bool check = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = NULL;
+#define TAKES_VALUE(name)                                                                                          \
+    (strcmp(a, name) == 0 ? (i + 1 < argc ? (val = argv[++i], true) : (usage_error("option %s needs a value", name), \
+                                                                       exit(EXIT_USAGE), false))                     \
+                          : (strncmp(a, name "=", sizeof name) == 0 ? (val = a + sizeof name, true) : false))
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(usage_text, stdout);
+            return finish(EXIT_OK, false);
+        } else if (strcmp(a, "--version") == 0) {
+            printf("govner %s\n", GOVNER_VERSION);
+            return finish(EXIT_OK, false);
+        } else if (strcmp(a, "--lines") == 0) {
+            opt.lines = true;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            opt.quiet = true;
+        } else if (TAKES_VALUE("--rules")) {
+            opt.rules = val;
+        } else if (TAKES_VALUE("--output") || TAKES_VALUE("-o")) {
+            opt.outdir = val;
+        } else if (TAKES_VALUE("--jobs") || TAKES_VALUE("-j")) {
+            char *end;
+            long n = strtol(val, &end, 10);
+            if (*end || n < 1 || n > 256)
+                return usage_error("-j needs a number from 1 to 256, not '%s'", val);
+            opt.jobs = (int)n;
+        } else if (TAKES_VALUE("--format")) {
+            if (strcmp(val, "tsv") == 0)
+                opt.tsv = true;
+            else if (strcmp(val, "json") != 0)
+                return usage_error("unknown format '%s' (json or tsv)", val);
+        } else if (TAKES_VALUE("--encoding")) {
+            opt.encoding = val;
+        } else if (strcmp(a, "check") == 0 && i == 1) {
+            check = true;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error("unknown option '%s'", a);
+        } else if (!VEC_PUSH(&inputs, a)) {
+            errorf("out of memory");
+            return EXIT_IO;
+        }
+#undef TAKES_VALUE
+    }
+    if (check && inputs.len)
+        return usage_error("'check' takes no files ('%s')", inputs.items[0]);
+    bool stdin_doc = inputs.len == 0 || (inputs.len == 1 && strcmp(inputs.items[0], "-") == 0);
+    if (opt.outdir && stdin_doc && !check)
+        return usage_error("%s", "-o needs files or directories to read");
+
+    const char *rules_path = opt.rules ? opt.rules : default_rules();
+    govner_error err;
+    govner_ruleset *rs = govner_ruleset_load(rules_path, &err);
+    if (!rs) {
+        print_rule_error(&err);
+        VEC_FREE(&inputs);
+        return err.status == GOVNER_ERR_NOMEM ? EXIT_IO : EXIT_RULES;
+    }
+    int code = EXIT_OK;
+    bool io_error = false;
+    if (check) {
+        code = cmd_check(rs);
+    } else if (stdin_doc && opt.lines) {
+        if (run_lines(rs, stdin, NULL, &io_error))
+            code = EXIT_PARTIAL;
+    } else if (stdin_doc) {
+        char *raw;
+        size_t len;
+        int e = read_all(stdin, &raw, &len);
+        if (e) {
+            errorf("stdin: %s", strerror(e));
+            code = EXIT_IO;
+        } else {
+            govner_matcher *m = govner_matcher_new(rs);
+            result r = {0};
+            if (m)
+                process_text(m, raw, len, "stdin", NULL, &r);
+            if (r.warning)
+                warnf("%s", r.warning);
+            if (!m || r.error) {
+                errorf("%s", r.error ? r.error : "out of memory");
+                code = EXIT_IO;
+            } else if (fputs(r.out, stdout) == EOF) {
+                io_error = true;
+            }
+            free(r.out);
+            free(r.error);
+            free(r.warning);
+            govner_matcher_free(m);
+            free(raw);
+        }
+    } else if (opt.lines) {
+        for (size_t i = 0; i < inputs.len && !io_error; i++) {
+            FILE *f = strcmp(inputs.items[i], "-") == 0 ? stdin : fopen(inputs.items[i], "rb");
+            if (!f) {
+                errorf("%s: %s", inputs.items[i], strerror(errno));
+                code = EXIT_PARTIAL;
+                continue;
+            }
+            if (run_lines(rs, f, inputs.items[i], &io_error))
+                code = EXIT_PARTIAL;
+            if (f != stdin)
+                fclose(f);
+        }
+    } else {
+        int failures = 0;
+        for (size_t i = 0; i < inputs.len; i++) {
+            const char *in = inputs.items[i];
+            struct stat st;
+            if (stat(in, &st) != 0) {
+                errorf("%s: %s", in, strerror(errno));
+                failures++;
+            } else if (S_ISDIR(st.st_mode)) {
+                if (walk(in, "", 0, &failures) == ENOMEM) {
+                    errorf("out of memory");
+                    failures++;
+                }
+            } else {
+                const char *base = strrchr(in, '/');
+                if (!add_job(in, base ? base + 1 : in)) {
+                    errorf("out of memory");
+                    failures++;
+                }
+            }
+        }
+        failures += run_batch(rs, &io_error);
+        if (failures)
+            code = EXIT_PARTIAL;
+        for (size_t i = 0; i < jobs.len; i++) {
+            free(jobs.items[i].path);
+            free(jobs.items[i].rel);
+        }
+        VEC_FREE(&jobs);
+    }
+    govner_ruleset_free(rs);
+    VEC_FREE(&inputs);
+    return finish(code, io_error);
+}

@@ -1,0 +1,299 @@
+/* docpass.c - document-level passes that run after a phase's rules.
+ *
+ *   reject TYPE @lex      candidates of TYPE whose text is an entry of @lex are dropped (every phase)
+ *   propagate TYPE        a text kept as TYPE is TYPE wherever else it occurs in the document
+ *   merge TYPE attr       the list attribute `attr` of mentions with the same text is merged, in text
+ *                         order, so every mention carries all of them
+ *   jurisdiction @lex     the province the document is about (the one its place entries name most)
+ *                         fills {province} and {province_short} in attribute templates
+ */
+#include <string.h>
+
+#include "matcher.h"
+
+static const char *attr_value(const lex_entry *e, const char *key) {
+    for (uint32_t i = 0; i < e->n_attrs; i++)
+        if (strcmp(e->attrs[i].key, key) == 0)
+            return e->attrs[i].values[0];
+    return NULL;
+}
+
+void docpass_reject(govner_matcher *m) {
+    const govner_ruleset *rs = m->rs;
+    size_t kept = 0;
+    for (size_t i = 0; i < m->cands.len; i++) {
+        const cand *c = &m->cands.items[i];
+        bool drop = false;
+        for (size_t ph = 0; ph < rs->phases.len && !drop; ph++)
+            for (size_t k = 0; k < rs->phases.items[ph].n_passes && !drop; k++) {
+                const pass *ps = &rs->phases.items[ph].passes[k];
+                drop = ps->kind == PASS_REJECT && ps->type == c->type && find_hit(m, ps->lex, c->start, c->end) >= 0;
+            }
+        if (!drop)
+            m->cands.items[kept++] = *c;
+    }
+    m->cands.len = kept;
+}
+
+static bool same_text(const govner_matcher *m, const cand *a, uint32_t start) {
+    uint32_t len = a->end - a->start;
+    if (start + len > m->n)
+        return false;
+    return memcmp(m->cps + a->start, m->cps + start, len * sizeof *m->cps) == 0;
+}
+
+static bool propagate(govner_matcher *m, const pass *ps) {
+    /* Distinct texts of the type, at least two code points; one scan of the text looks for them
+     * by their first code point. */
+    VEC(uint32_t) seeds = {0};
+    for (size_t i = 0; i < m->ents.len; i++) {
+        const cand *e = &m->ents.items[i];
+        if (e->type != ps->type || e->end - e->start < 2)
+            continue;
+        bool dup = false;
+        for (size_t j = 0; j < seeds.len && !dup; j++) {
+            const cand *o = &m->ents.items[seeds.items[j]];
+            dup = o->end - o->start == e->end - e->start && same_text(m, o, e->start);
+        }
+        if (!dup && !VEC_PUSH(&seeds, (uint32_t)i)) {
+            VEC_FREE(&seeds);
+            return false;
+        }
+    }
+    bool ok = true;
+    if (seeds.len) {
+        for (uint32_t p = 0; p < m->n && ok; p++)
+            for (size_t j = 0; j < seeds.len; j++) {
+                const cand *o = &m->ents.items[seeds.items[j]];
+                if (m->cps[o->start] != m->cps[p] || o->start == p || !same_text(m, o, p))
+                    continue;
+                cand c = *o;
+                c.start = p;
+                c.end = p + (o->end - o->start);
+                c.priority = ps->priority;
+                c.seq = m->seq++;
+                c.rule = "propagate";
+                ok = VEC_PUSH(&m->cands, c);
+            }
+    }
+    VEC_FREE(&seeds);
+    return ok && resolve(m);
+}
+
+static bool merge(govner_matcher *m, const pass *ps) {
+    for (size_t i = 0; i < m->ents.len; i++) {
+        cand *e = &m->ents.items[i];
+        if (e->type != ps->type)
+            continue;
+        /* Only the first mention of a text gathers; later ones copy its result. */
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++) {
+            const cand *o = &m->ents.items[j];
+            seen = o->type == e->type && o->end - o->start == e->end - e->start && same_text(m, o, e->start);
+        }
+        if (seen)
+            continue;
+        VEC(const char *) vals = {0};
+        size_t group[4096];
+        size_t n_group = 0;
+        for (size_t j = i; j < m->ents.len && n_group < 4096; j++) {
+            cand *o = &m->ents.items[j];
+            if (o->type != e->type || o->end - o->start != e->end - e->start || !same_text(m, o, e->start))
+                continue;
+            group[n_group++] = j;
+            for (uint32_t a = 0; a < o->n_attrs; a++) {
+                if (strcmp(o->attrs[a].key, ps->attr) != 0)
+                    continue;
+                for (size_t v = 0; v < o->attrs[a].n_values; v++) {
+                    bool dup = false;
+                    for (size_t w = 0; w < vals.len && !dup; w++)
+                        dup = strcmp(vals.items[w], o->attrs[a].values[v]) == 0;
+                    if (!dup && !VEC_PUSH(&vals, o->attrs[a].values[v])) {
+                        VEC_FREE(&vals);
+                        return false;
+                    }
+                }
+            }
+        }
+        const char **copy = arena_alloc(&m->mem, (vals.len + 1) * sizeof *copy);
+        if (!copy) {
+            VEC_FREE(&vals);
+            return false;
+        }
+        if (vals.len)
+            memcpy(copy, vals.items, vals.len * sizeof *copy);
+        govner_attr merged = {.key = ps->attr, .values = copy, .n_values = vals.len, .is_list = 1};
+        VEC_FREE(&vals);
+        for (size_t g = 0; g < n_group; g++) {
+            cand *o = &m->ents.items[group[g]];
+            uint32_t a = 0;
+            while (a < o->n_attrs && strcmp(o->attrs[a].key, ps->attr) != 0)
+                a++;
+            if (a == o->n_attrs) {
+                govner_attr *na = arena_alloc(&m->mem, (o->n_attrs + 1) * sizeof *na);
+                if (!na)
+                    return false;
+                if (o->n_attrs)
+                    memcpy(na, o->attrs, o->n_attrs * sizeof *na);
+                o->attrs = na;
+                o->n_attrs++;
+            } else {
+                /* Attribute arrays may be shared with the lexicon: copy before writing. */
+                govner_attr *na = arena_alloc(&m->mem, o->n_attrs * sizeof *na);
+                if (!na)
+                    return false;
+                memcpy(na, o->attrs, o->n_attrs * sizeof *na);
+                o->attrs = na;
+            }
+            o->attrs[a] = merged;
+        }
+    }
+    return true;
+}
+
+/* Replace {province} / {province_short} in s, or NULL when s holds a template and no province is known. */
+static const char *fill_template(govner_matcher *m, const char *s, const lex_entry *prov) {
+    if (!strchr(s, '{'))
+        return s;
+    if (!prov)
+        return NULL;
+    const char *full = attr_value(prov, "full");
+    const char *shrt = attr_value(prov, "short");
+    if (!full)
+        full = prov->text;
+    if (!shrt)
+        shrt = prov->text;
+    char buf[1024];
+    size_t o = 0;
+    for (const char *p = s; *p && o < sizeof buf - 1;) {
+        const char *rep = NULL;
+        size_t skip = 0;
+        if (strncmp(p, "{province}", 10) == 0)
+            rep = full, skip = 10;
+        else if (strncmp(p, "{province_short}", 16) == 0)
+            rep = shrt, skip = 16;
+        if (rep) {
+            size_t rl = strlen(rep);
+            if (o + rl >= sizeof buf)
+                break;
+            memcpy(buf + o, rep, rl);
+            o += rl;
+            p += skip;
+        } else {
+            buf[o++] = *p++;
+        }
+    }
+    return arena_strndup(&m->mem, buf, o);
+}
+
+static bool jurisdiction(govner_matcher *m, const pass *ps) {
+    const govner_ruleset *rs = m->rs;
+    /* Count mentions per province: the province itself or any place whose `province` it is. */
+    size_t counts[64] = {0};
+    size_t first[64];
+    for (size_t i = 0; i < 64; i++)
+        first[i] = SIZE_MAX;
+    for (size_t h = 0; h < m->hits.len; h++) {
+        const lex_entry *e = &rs->entries.items[m->hits.items[h].entry];
+        if (e->lex != ps->lex)
+            continue;
+        const char *code = attr_value(e, "province");
+        if (!code)
+            code = attr_value(e, "code");
+        if (!code)
+            continue;
+        for (size_t p = 0; p < ps->n_provinces && p < 64; p++) {
+            const char *pc = attr_value(ps->provinces[p], "code");
+            if (pc && strcmp(pc, code) == 0) {
+                counts[p]++;
+                if (first[p] == SIZE_MAX)
+                    first[p] = h;
+                break;
+            }
+        }
+    }
+    const lex_entry *best = NULL;
+    size_t best_i = 0;
+    for (size_t p = 0; p < ps->n_provinces && p < 64; p++)
+        if (counts[p] && (!best || counts[p] > counts[best_i] || (counts[p] == counts[best_i] && first[p] < first[best_i])))
+            best = ps->provinces[p], best_i = p;
+
+    for (size_t i = 0; i < m->ents.len; i++) {
+        cand *e = &m->ents.items[i];
+        bool templ = false;
+        for (uint32_t a = 0; a < e->n_attrs && !templ; a++)
+            for (size_t v = 0; v < e->attrs[a].n_values && !templ; v++)
+                templ = strchr(e->attrs[a].values[v], '{') != NULL;
+        if (!templ)
+            continue;
+        govner_attr *na = arena_alloc(&m->mem, e->n_attrs * sizeof *na);
+        if (!na)
+            return false;
+        uint32_t k = 0;
+        for (uint32_t a = 0; a < e->n_attrs; a++) {
+            govner_attr at = e->attrs[a];
+            if (at.n_values == 1 && strchr(at.values[0], '{')) {
+                const char *filled = fill_template(m, at.values[0], best);
+                if (!filled)
+                    continue; /* no jurisdiction known: leave the name unresolved */
+                const char **v = arena_alloc(&m->mem, sizeof *v);
+                if (!v)
+                    return false;
+                v[0] = filled;
+                at.values = v;
+            }
+            na[k++] = at;
+        }
+        e->attrs = na;
+        e->n_attrs = k;
+    }
+    return true;
+}
+
+bool docpass_run(govner_matcher *m, const phase *ph) {
+    for (size_t i = 0; i < ph->n_passes; i++) {
+        const pass *ps = &ph->passes[i];
+        bool ok = true;
+        switch (ps->kind) {
+        case PASS_PROPAGATE: ok = propagate(m, ps); break;
+        case PASS_MERGE: ok = merge(m, ps); break;
+        case PASS_JURISDICTION: ok = jurisdiction(m, ps); break;
+        case PASS_REJECT: break; /* applied to candidates before resolution */
+        }
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+bool docpass_prepare(govner_ruleset *rs) {
+    for (size_t ph = 0; ph < rs->phases.len; ph++)
+        for (size_t k = 0; k < rs->phases.items[ph].n_passes; k++) {
+            pass *ps = &rs->phases.items[ph].passes[k];
+            if (ps->kind != PASS_JURISDICTION)
+                continue;
+            size_t n = 0;
+            for (size_t e = 0; e < rs->entries.len; e++) {
+                const lex_entry *le = &rs->entries.items[e];
+                const char *lvl = attr_value(le, "level");
+                n += le->lex == ps->lex && lvl && strcmp(lvl, "province") == 0 && attr_value(le, "code");
+            }
+            ps->provinces = arena_alloc(&rs->mem, (n + 1) * sizeof *ps->provinces);
+            if (!ps->provinces)
+                return false;
+            ps->n_provinces = 0;
+            for (size_t e = 0; e < rs->entries.len; e++) {
+                const lex_entry *le = &rs->entries.items[e];
+                const char *lvl = attr_value(le, "level");
+                if (le->lex != ps->lex || !lvl || strcmp(lvl, "province") != 0 || !attr_value(le, "code"))
+                    continue;
+                /* One entry per code: 湖南省 and 湖南 are the same province. */
+                bool dup = false;
+                for (size_t q = 0; q < ps->n_provinces && !dup; q++)
+                    dup = strcmp(attr_value(ps->provinces[q], "code"), attr_value(le, "code")) == 0;
+                if (!dup)
+                    ps->provinces[ps->n_provinces++] = le;
+            }
+        }
+    return true;
+}

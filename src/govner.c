@@ -1,0 +1,261 @@
+/* govner.c - the public API: rule sets, matchers, the phase cascade and rule examples. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "matcher.h"
+
+const char *govner_status_string(govner_status st) {
+    switch (st) {
+    case GOVNER_OK: return "success";
+    case GOVNER_ERR_NOMEM: return "out of memory";
+    case GOVNER_ERR_IO: return "input/output error";
+    case GOVNER_ERR_RULES: return "error in rules";
+    case GOVNER_ERR_LIMIT: return "match limit exceeded";
+    case GOVNER_ERR_INPUT: return "invalid input";
+    case GOVNER_ERR_EXAMPLE: return "rule example failed";
+    }
+    return "unknown status";
+}
+
+/* Section - Rule sets --------------------------------------------------------------------------- */
+
+void govner_ruleset_free(govner_ruleset *rs) {
+    if (!rs)
+        return;
+    for (size_t i = 0; i < rs->regexes.len; i++)
+        pcre2_code_free(rs->regexes.items[i].code);
+    VEC_FREE(&rs->regexes);
+    VEC_FREE(&rs->entries);
+    VEC_FREE(&rs->lexicons);
+    VEC_FREE(&rs->types);
+    VEC_FREE(&rs->layers);
+    VEC_FREE(&rs->phases);
+    VEC_FREE(&rs->examples);
+    trie_free(&rs->trie);
+    arena_release(&rs->mem);
+    free(rs);
+}
+
+govner_ruleset *govner_ruleset_load(const char *path, govner_error *err) {
+    govner_error scratch;
+    if (!err)
+        err = &scratch;
+    memset(err, 0, sizeof *err);
+    govner_ruleset *rs = calloc(1, sizeof *rs);
+    if (!rs) {
+        error_set(err, GOVNER_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
+        return NULL;
+    }
+    arena_init(&rs->mem, 1 << 20);
+    if (!trie_init(&rs->trie)) {
+        free(rs);
+        error_set(err, GOVNER_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
+        return NULL;
+    }
+    struct stat st;
+    char *file = NULL;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        file = arena_alloc(&rs->mem, strlen(path) + sizeof "/main.rules");
+        if (file)
+            sprintf(file, "%s/main.rules", path);
+    } else {
+        file = arena_strdup(&rs->mem, path);
+    }
+    govner_status s = file ? rules_load(rs, file, err) : error_set(err, GOVNER_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
+    if (s == GOVNER_OK && !docpass_prepare(rs))
+        s = error_set(err, GOVNER_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
+    if (s != GOVNER_OK) {
+        govner_ruleset_free(rs);
+        return NULL;
+    }
+    return rs;
+}
+
+size_t govner_ruleset_rule_count(const govner_ruleset *rs) { return rs->n_rules; }
+size_t govner_ruleset_entry_count(const govner_ruleset *rs) { return rs->entries.len; }
+size_t govner_ruleset_example_count(const govner_ruleset *rs) { return rs->examples.len; }
+
+/* Section - Matchers ---------------------------------------------------------------------------- */
+
+govner_matcher *govner_matcher_new(const govner_ruleset *rs) {
+    govner_matcher *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->rs = rs;
+    arena_init(&m->mem, 64 * 1024);
+    m->md = pcre2_match_data_create(16, NULL);
+    m->mctx = pcre2_match_context_create(NULL);
+    uint32_t nc = rs->n_classes ? rs->n_classes : 1;
+    m->class_yes = calloc(nc, sizeof *m->class_yes);
+    m->class_no = calloc(nc, sizeof *m->class_no);
+    if (!m->md || !m->mctx || !m->class_yes || !m->class_no) {
+        govner_matcher_free(m);
+        return NULL;
+    }
+    pcre2_set_match_limit(m->mctx, 100000);
+    pcre2_set_depth_limit(m->mctx, 1000);
+    return m;
+}
+
+void govner_matcher_free(govner_matcher *m) {
+    if (!m)
+        return;
+    for (uint32_t i = 0; m->class_yes && m->class_no && i < m->rs->n_classes; i++) {
+        free(m->class_yes[i]);
+        free(m->class_no[i]);
+    }
+    free(m->class_yes);
+    free(m->class_no);
+    pcre2_match_data_free(m->md);
+    pcre2_match_context_free(m->mctx);
+    free(m->cps);
+    free(m->byte_of);
+    VEC_FREE(&m->hits);
+    free(m->hit_start.at);
+    free(m->hit_start.order);
+    free(m->hit_end.at);
+    free(m->hit_end.order);
+    free(m->ent_start.at);
+    free(m->ent_start.order);
+    free(m->ent_end.at);
+    free(m->ent_end.order);
+    VEC_FREE(&m->ents);
+    VEC_FREE(&m->cands);
+    VEC_FREE(&m->trail);
+    VEC_FREE(&m->occupied);
+    VEC_FREE(&m->out);
+    arena_release(&m->mem);
+    free(m);
+}
+
+const char *doc_strndup(govner_matcher *m, uint32_t start, uint32_t end) {
+    return arena_strndup(&m->mem, m->text + m->byte_of[start], m->byte_of[end] - m->byte_of[start]);
+}
+
+static govner_status build_output(govner_matcher *m, govner_error *err) {
+    m->out.len = 0;
+    if (!VEC_RESERVE(&m->out, m->ents.len))
+        return error_set(err, GOVNER_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+    for (size_t i = 0; i < m->ents.len; i++) {
+        const cand *c = &m->ents.items[i];
+        govner_entity e = {
+            .type = m->rs->types.items[c->type].name,
+            .text = doc_strndup(m, c->start, c->end),
+            .start = c->start,
+            .end = c->end,
+            .byte_start = m->byte_of[c->start],
+            .byte_end = m->byte_of[c->end],
+            .rule = c->rule,
+            .attrs = c->attrs,
+            .n_attrs = c->n_attrs,
+        };
+        if (!e.text)
+            return error_set(err, GOVNER_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+        m->out.items[m->out.len++] = e;
+    }
+    return GOVNER_OK;
+}
+
+govner_status govner_match(govner_matcher *m, const char *text, size_t len, govner_error *err) {
+    govner_error scratch;
+    if (!err)
+        err = &scratch;
+    err->status = GOVNER_OK;
+    arena_reset(&m->mem);
+    m->out.len = m->ents.len = m->cands.len = 0;
+    m->n = 0;
+    m->seq = 0;
+    m->limit_hit = false;
+    if (len > UINT32_MAX - 2)
+        return error_set(err, GOVNER_ERR_INPUT, "", 0, 0, NULL, "document larger than 4 GiB");
+    m->text = text ? text : "";
+    m->len = text ? len : 0;
+    govner_status st = scan_document(m, err);
+    if (st != GOVNER_OK)
+        return st;
+    if (!resolve(m)) /* builds the (empty) entity indexes */
+        return error_set(err, GOVNER_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+    const govner_ruleset *rs = m->rs;
+    for (size_t p = 0; p < rs->phases.len; p++) {
+        const phase *ph = &rs->phases.items[p];
+        if ((st = pattern_run_phase(m, ph, err)) != GOVNER_OK) {
+            m->ents.len = m->cands.len = 0;
+            return st;
+        }
+        docpass_reject(m);
+        if (!resolve(m) || !docpass_run(m, ph))
+            return error_set(err, GOVNER_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+    }
+    return build_output(m, err);
+}
+
+size_t govner_entity_count(const govner_matcher *m) { return m->out.len; }
+
+const govner_entity *govner_entity_at(const govner_matcher *m, size_t i) {
+    return i < m->out.len ? &m->out.items[i] : NULL;
+}
+
+const char *govner_entity_attr(const govner_entity *e, const char *key) {
+    for (size_t i = 0; i < e->n_attrs; i++)
+        if (strcmp(e->attrs[i].key, key) == 0)
+            return e->attrs[i].n_values ? e->attrs[i].values[0] : NULL;
+    return NULL;
+}
+
+/* Section - Examples ---------------------------------------------------------------------------- */
+
+static bool expectation_met(const govner_matcher *m, const expectation *x) {
+    const char *type = m->rs->types.items[x->type].name;
+    for (size_t i = 0; i < m->out.len; i++) {
+        const govner_entity *e = &m->out.items[i];
+        if (strcmp(e->type, type) != 0 || strcmp(e->text, x->text) != 0)
+            continue;
+        if (!x->key)
+            return true;
+        for (size_t a = 0; a < e->n_attrs; a++)
+            if (strcmp(e->attrs[a].key, x->key) == 0)
+                for (size_t v = 0; v < e->attrs[a].n_values; v++)
+                    if (strcmp(e->attrs[a].values[v], x->value) == 0)
+                        return true;
+    }
+    return false;
+}
+
+long govner_ruleset_check(const govner_ruleset *rs, govner_report_fn report, void *ctx, govner_error *err) {
+    govner_matcher *m = govner_matcher_new(rs);
+    if (!m) {
+        error_set(err, GOVNER_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+        return -1;
+    }
+    long failures = 0;
+    for (size_t i = 0; i < rs->examples.len; i++) {
+        const example *ex = &rs->examples.items[i];
+        govner_error merr;
+        if (govner_match(m, ex->text, strlen(ex->text), &merr) != GOVNER_OK) {
+            failures++;
+            if (report) {
+                char msg[700];
+                snprintf(msg, sizeof msg, "example \"%s\" could not be matched: %s", ex->text, merr.message);
+                report(ctx, ex->file, ex->line, msg);
+            }
+            continue;
+        }
+        for (int k = 0; k < ex->n_expect; k++) {
+            const expectation *x = &ex->expect[k];
+            if (expectation_met(m, x) == !ex->negative)
+                continue;
+            failures++;
+            if (report) {
+                char msg[1024];
+                snprintf(msg, sizeof msg, "example \"%s\": %s %s \"%s\"%s%s%s%s%s", ex->text,
+                         ex->negative ? "unexpected" : "missing", rs->types.items[x->type].name, x->text,
+                         x->key ? " with " : "", x->key ? x->key : "", x->key ? "=\"" : "", x->key ? x->value : "",
+                         x->key ? "\"" : "");
+                report(ctx, ex->file, ex->line, msg);
+            }
+        }
+    }
+    govner_matcher_free(m);
+    return failures;
+}

@@ -1,0 +1,143 @@
+/* lexicon.c - loading lexicon entries into the shared trie.
+ *
+ * A lexicon line is `text [key=value ...]`: the text runs to the first space or tab, attributes
+ * follow, separated by spaces or tabs. `#` starts a comment line. The same text may sit in several
+ * lexicons; its entries are chained on one trie node. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ruleset.h"
+#include "utf8.h"
+
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+/* Attribute keys repeat on every entry (code, level, full): keep one copy of each. */
+static const char *intern_key(govner_ruleset *rs, const char *k, size_t n) {
+    static const char *const common[] = {"code", "level", "full", "short", "province", "resolved", "city"};
+    for (size_t i = 0; i < sizeof common / sizeof *common; i++)
+        if (strlen(common[i]) == n && memcmp(common[i], k, n) == 0)
+            return common[i];
+    return arena_strndup(&rs->mem, k, n);
+}
+
+govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *line, size_t len,
+                               const char *file, int line_no, govner_error *err) {
+    size_t i = 0;
+    while (i < len && is_space(line[i]))
+        i++;
+    if (i == len || line[i] == '#')
+        return GOVNER_OK;
+    size_t t0 = i;
+    while (i < len && !is_space(line[i]))
+        i++;
+    size_t tlen = i - t0;
+    size_t bad = govner_utf8_check(line + t0, tlen);
+    if (bad != tlen)
+        return error_set(err, GOVNER_ERR_RULES, file, line_no, (int)utf8_length(line, t0 + bad) + 1, NULL,
+                         "lexicon entry is not valid UTF-8");
+
+    govner_attr attrs[16];
+    int n_attrs = 0;
+    while (i < len) {
+        while (i < len && is_space(line[i]))
+            i++;
+        if (i == len || line[i] == '#')
+            break;
+        size_t a0 = i;
+        while (i < len && !is_space(line[i]))
+            i++;
+        const char *eq = memchr(line + a0, '=', i - a0);
+        if (!eq || eq == line + a0)
+            return error_set(err, GOVNER_ERR_RULES, file, line_no, (int)utf8_length(line, a0) + 1, NULL,
+                             "expected key=value after the entry text");
+        if (n_attrs == 16)
+            return error_set(err, GOVNER_ERR_RULES, file, line_no, (int)utf8_length(line, a0) + 1, NULL,
+                             "more than 16 attributes on one entry");
+        const char **vals = arena_alloc(&rs->mem, sizeof *vals);
+        if (!vals)
+            return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
+        vals[0] = arena_strndup(&rs->mem, eq + 1, (size_t)(line + i - eq - 1));
+        attrs[n_attrs].key = intern_key(rs, line + a0, (size_t)(eq - line - a0));
+        attrs[n_attrs].values = vals;
+        attrs[n_attrs].n_values = 1;
+        attrs[n_attrs].is_list = 0;
+        if (!vals[0] || !attrs[n_attrs].key)
+            return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
+        n_attrs++;
+    }
+
+    uint32_t node = trie_insert(&rs->trie, line + t0, tlen);
+    if (node == TRIE_NONE)
+        return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
+    for (int32_t e = rs->trie.value[node]; e >= 0; e = rs->entries.items[e].next)
+        if (rs->entries.items[e].lex == lex)
+            return GOVNER_OK; /* a duplicate in one lexicon adds nothing */
+
+    lex_entry ent = {.lex = lex, .next = rs->trie.value[node], .n_attrs = (uint32_t)n_attrs};
+    ent.text = arena_strndup(&rs->mem, line + t0, tlen);
+    if (n_attrs) {
+        govner_attr *a = arena_alloc(&rs->mem, (size_t)n_attrs * sizeof *a);
+        if (!a)
+            return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
+        memcpy(a, attrs, (size_t)n_attrs * sizeof *a);
+        ent.attrs = a;
+    }
+    if (!ent.text || !VEC_PUSH(&rs->entries, ent))
+        return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
+    rs->trie.value[node] = (int32_t)(rs->entries.len - 1);
+    uint32_t cps = (uint32_t)utf8_length(line + t0, tlen);
+    if (cps > rs->max_lex_len)
+        rs->max_lex_len = cps;
+    return GOVNER_OK;
+}
+
+govner_status lexicon_load_file(govner_ruleset *rs, uint32_t lex, const char *path, govner_error *err) {
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return error_set(err, GOVNER_ERR_IO, path, 0, 0, NULL, "cannot open lexicon: %s", strerror(errno));
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (cap - len < 65536) {
+            cap = cap ? cap * 2 : 1 << 20;
+            char *nb = realloc(buf, cap);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return error_set(err, GOVNER_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
+            }
+            buf = nb;
+        }
+        size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    int read_error = ferror(f);
+    fclose(f);
+    if (read_error) {
+        free(buf);
+        return error_set(err, GOVNER_ERR_IO, path, 0, 0, NULL, "cannot read lexicon");
+    }
+    govner_status st = GOVNER_OK;
+    int line_no = 1;
+    size_t i = 0;
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    while (i < len && st == GOVNER_OK) {
+        char *nl = memchr(buf + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - buf) : len;
+        st = lexicon_add_line(rs, lex, buf + i, end - i, path, line_no, err);
+        if (st != GOVNER_OK && err->source_line[0] == '\0') {
+            size_t n = end - i < sizeof err->source_line - 1 ? end - i : sizeof err->source_line - 1;
+            memcpy(err->source_line, buf + i, n);
+            err->source_line[n] = '\0';
+        }
+        i = end + 1;
+        line_no++;
+    }
+    free(buf);
+    return st;
+}

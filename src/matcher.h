@@ -1,0 +1,99 @@
+/* matcher.h - per-document state, shared by the scanner (scan.c), the pattern engine (pattern.c),
+ * overlap resolution (resolve.c), the document passes (docpass.c) and the writers (output.c). */
+#ifndef GOVNER_MATCHER_H
+#define GOVNER_MATCHER_H
+
+#include "ruleset.h"
+
+/* A lexicon entry found in the text: code points [start, end). */
+typedef struct {
+    uint32_t start, end;
+    uint32_t entry;
+} hit;
+
+/* An entity candidate, or an accepted entity. */
+typedef struct {
+    uint32_t start, end;    /* first, as in hit: index_build reads them there */
+    uint32_t type;
+    int priority;
+    uint32_t seq;           /* creation order: the last tie-breaker, so results never depend on sorting */
+    const char *rule;
+    govner_attr *attrs;     /* in the document arena */
+    uint32_t n_attrs;
+} cand;
+
+/* Position index: items starting (or ending) at code point i are idx[at[i] .. at[i+1]). */
+typedef struct {
+    uint32_t *at;           /* n + 2 entries */
+    uint32_t *order;        /* item numbers in that order */
+    size_t cap_at, cap_order;
+} pos_index;
+
+typedef struct {
+    enum { TR_CAP, TR_HIT } kind;
+    uint32_t id;            /* capture index, or entry */
+    uint32_t start, end;
+} trail_item;
+
+struct govner_matcher {
+    const govner_ruleset *rs;
+    arena mem;              /* everything of the current document */
+
+    const char *text;
+    size_t len;
+    uint32_t n;             /* code points */
+    uint32_t *cps;          /* n code points */
+    uint32_t *byte_of;      /* n + 1 byte offsets */
+    size_t cap_n;
+
+    VEC(hit) hits;          /* by start ascending, longer first */
+    pos_index hit_start, hit_end;
+
+    VEC(cand) ents;         /* accepted entities, by start */
+    pos_index ent_start, ent_end;
+    VEC(cand) cands;        /* candidates of the running phase */
+    uint32_t seq;
+
+    /* Per one-character class: code points known to match (yes) or not (no). */
+    uint64_t **class_yes, **class_no;
+
+    pcre2_match_data *md;
+    pcre2_match_context *mctx;
+    VEC(trail_item) trail;
+    unsigned long steps;
+    int depth;
+    bool limit_hit;
+
+    VEC(uint8_t) occupied;  /* resolve.c scratch: one byte per code point and layer */
+    VEC(govner_entity) out;
+};
+
+/* Step and recursion limits of one rule application: a pathological rule fails the document with
+ * GOVNER_ERR_LIMIT instead of hanging a batch. */
+#define MATCH_STEP_LIMIT 2000000ul
+#define MATCH_DEPTH_LIMIT 4000
+
+/* scan.c: decode the text into code points and find every lexicon entry in it. */
+govner_status scan_document(govner_matcher *m, govner_error *err);
+/* Rebuild a position index over `n_items` spans given by start/end accessors. */
+bool index_build(pos_index *ix, uint32_t n, size_t n_items, const void *items, size_t stride, bool by_end);
+
+/* pattern.c: apply every rule of a phase, adding candidates to m->cands. */
+govner_status pattern_run_phase(govner_matcher *m, const phase *ph, govner_error *err);
+/* Does one-character class `rx` match code point cp? (memoised) */
+bool pattern_class_match(govner_matcher *m, const regex_def *rx, uint32_t cp);
+
+/* resolve.c: merge m->cands into m->ents by the overlap policy, then reindex. */
+bool resolve(govner_matcher *m);
+/* Index of a hit of lexicon `lex` spanning exactly [start, end), or -1. */
+long find_hit(const govner_matcher *m, uint32_t lex, uint32_t start, uint32_t end);
+
+/* docpass.c: the passes of a phase: reject runs before resolution, the others after. */
+void docpass_reject(govner_matcher *m);
+bool docpass_run(govner_matcher *m, const phase *ph);
+bool docpass_prepare(govner_ruleset *rs); /* at load time: jurisdiction tables */
+
+/* govner.c */
+const char *doc_strndup(govner_matcher *m, uint32_t start, uint32_t end);
+
+#endif

@@ -1,0 +1,122 @@
+/* output.c - the JSON and TSV writers. Output is streamed into one buffer, without building a tree:
+ * a document's entities are written in the order govner_entity_at gives them. */
+#include <stdio.h>
+#include <string.h>
+
+#include "matcher.h"
+
+typedef VEC(char) buf;
+
+static bool put(buf *b, const char *s, size_t n) {
+    if (!VEC_RESERVE(b, n + 1))
+        return false;
+    memcpy(b->items + b->len, s, n);
+    b->len += n;
+    return true;
+}
+
+static bool puts_(buf *b, const char *s) { return put(b, s, strlen(s)); }
+
+static bool put_json_string(buf *b, const char *s) {
+    static const char hex[] = "0123456789abcdef";
+    if (!put(b, "\"", 1))
+        return false;
+    const char *run = s;
+    for (const unsigned char *p = (const unsigned char *)s;; p++) {
+        unsigned char c = *p;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        if (!put(b, run, (size_t)((const char *)p - run)))
+            return false;
+        if (c == '\0')
+            break;
+        char esc[7] = {'\\', 0};
+        size_t n = 2;
+        switch (c) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        default:
+            esc[1] = 'u', esc[2] = '0', esc[3] = '0', esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
+            n = 6;
+        }
+        if (!put(b, esc, n))
+            return false;
+        run = (const char *)p + 1;
+    }
+    return put(b, "\"", 1);
+}
+
+static bool put_num(buf *b, const char *key, size_t v) {
+    char tmp[64];
+    int n = snprintf(tmp, sizeof tmp, ",\"%s\":%zu", key, v);
+    return put(b, tmp, (size_t)n);
+}
+
+char *govner_matcher_json(const govner_matcher *m, const char *prefix) {
+    buf b = {0};
+    bool ok = puts_(&b, "{") && (!prefix || puts_(&b, prefix)) && puts_(&b, "\"entities\":[");
+    for (size_t i = 0; ok && i < m->out.len; i++) {
+        const govner_entity *e = &m->out.items[i];
+        ok = (i == 0 || puts_(&b, ",")) && puts_(&b, "{\"type\":") && put_json_string(&b, e->type) &&
+             puts_(&b, ",\"text\":") && put_json_string(&b, e->text) && put_num(&b, "start", e->start) &&
+             put_num(&b, "end", e->end) && put_num(&b, "byte_start", e->byte_start) &&
+             put_num(&b, "byte_end", e->byte_end) && puts_(&b, ",\"rule\":") && put_json_string(&b, e->rule);
+        for (size_t a = 0; ok && a < e->n_attrs; a++) {
+            const govner_attr *at = &e->attrs[a];
+            ok = puts_(&b, ",") && put_json_string(&b, at->key) && puts_(&b, ":");
+            bool list = at->is_list || at->n_values != 1;
+            if (ok && list)
+                ok = puts_(&b, "[");
+            for (size_t v = 0; ok && v < at->n_values; v++)
+                ok = (v == 0 || puts_(&b, ",")) && put_json_string(&b, at->values[v]);
+            if (ok && list)
+                ok = puts_(&b, "]");
+        }
+        ok = ok && puts_(&b, "}");
+    }
+    ok = ok && puts_(&b, "]}") && put(&b, "", 1);
+    if (!ok) {
+        VEC_FREE(&b);
+        return NULL;
+    }
+    return b.items;
+}
+
+/* TSV fields cannot hold tabs or newlines: those become spaces. */
+static bool put_tsv_field(buf *b, const char *s) {
+    for (; *s; s++) {
+        char c = (*s == '\t' || *s == '\n' || *s == '\r') ? ' ' : *s;
+        if (!put(b, &c, 1))
+            return false;
+    }
+    return true;
+}
+
+char *govner_matcher_tsv(const govner_matcher *m, const char *source) {
+    buf b = {0};
+    bool ok = true;
+    for (size_t i = 0; ok && i < m->out.len; i++) {
+        const govner_entity *e = &m->out.items[i];
+        char tmp[64];
+        ok = put_tsv_field(&b, source ? source : "-") && puts_(&b, "\t") && put_tsv_field(&b, e->type) &&
+             puts_(&b, "\t") && put_tsv_field(&b, e->text);
+        int n = snprintf(tmp, sizeof tmp, "\t%zu\t%zu\t", e->start, e->end);
+        ok = ok && put(&b, tmp, (size_t)n);
+        for (size_t a = 0; ok && a < e->n_attrs; a++) {
+            const govner_attr *at = &e->attrs[a];
+            ok = (a == 0 || puts_(&b, ";")) && put_tsv_field(&b, at->key) && puts_(&b, "=");
+            for (size_t v = 0; ok && v < at->n_values; v++)
+                ok = (v == 0 || puts_(&b, "|")) && put_tsv_field(&b, at->values[v]);
+        }
+        ok = ok && puts_(&b, "\n");
+    }
+    ok = ok && put(&b, "", 1);
+    if (!ok) {
+        VEC_FREE(&b);
+        return NULL;
+    }
+    return b.items;
+}

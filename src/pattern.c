@@ -1,0 +1,371 @@
+/* pattern.c - the pattern engine: backtracking over lexicon hits, entities and regex pieces.
+ *
+ * A pattern is matched like a regular expression whose "characters" are elements with several
+ * possible lengths (a lexicon class may match 2 or 3 code points at one position). Matching uses
+ * continuations: each node is matched with the rest of the pattern as a continuation, so every
+ * alternative length and repeat count is tried in order (greedy, longer first) until the whole
+ * pattern succeeds - the first success wins, as in PCRE. Left contexts are matched backwards from
+ * the start position. Captures and lexicon hits are recorded on a trail undone on backtracking. */
+#include <string.h>
+
+#include "matcher.h"
+#include "utf8.h"
+
+typedef struct cont {
+    const pnode *n;         /* NULL: accept */
+    int i;                  /* P_SEQ: next kid; P_REP: repetitions done */
+    uint32_t start;         /* P_CAP, P_REP: where the current iteration began */
+    const struct cont *next;
+} cont;
+
+typedef struct {
+    govner_matcher *m;
+    bool backward;
+    uint32_t end;           /* set on accept */
+} run;
+
+static int m_node(run *r, const pnode *n, uint32_t pos, const cont *k);
+
+static int m_cont(run *r, const cont *k, uint32_t pos) {
+    if (!k->n) {
+        r->end = pos;
+        return 1;
+    }
+    const pnode *n = k->n;
+    switch (n->kind) {
+    case P_SEQ:
+        if (!r->backward) {
+            if (k->i == n->n_kids)
+                return m_cont(r, k->next, pos);
+            cont c = {n, k->i + 1, 0, k->next};
+            return m_node(r, n->kids[k->i], pos, &c);
+        } else {
+            if (k->i < 0)
+                return m_cont(r, k->next, pos);
+            cont c = {n, k->i - 1, 0, k->next};
+            return m_node(r, n->kids[k->i], pos, &c);
+        }
+    case P_REP: {
+        if (pos == k->start) /* an empty iteration: stop repeating, or it would loop forever */
+            return m_cont(r, k->next, pos);
+        int count = k->i;
+        if (n->max < 0 || count < n->max) {
+            cont c = {n, count + 1, pos, k->next};
+            int res = m_node(r, n->kids[0], pos, &c);
+            if (res)
+                return res;
+        }
+        return count >= n->min ? m_cont(r, k->next, pos) : 0;
+    }
+    case P_CAP: {
+        govner_matcher *m = r->m;
+        trail_item t = {TR_CAP, n->id, k->start < pos ? k->start : pos, k->start < pos ? pos : k->start};
+        if (!VEC_PUSH(&m->trail, t))
+            return -1;
+        size_t mark = m->trail.len - 1;
+        int res = m_cont(r, k->next, pos);
+        if (res == 0)
+            m->trail.len = mark;
+        return res;
+    }
+    default:
+        return -1; /* no other node continues */
+    }
+}
+
+bool pattern_class_match(govner_matcher *m, const regex_def *rx, uint32_t cp) {
+    uint32_t slot = rx->class_slot;
+    uint64_t *yes = m->class_yes[slot], *no = m->class_no[slot];
+    if (!yes) {
+        yes = m->class_yes[slot] = calloc(0x110000 / 64, sizeof *yes);
+        no = m->class_no[slot] = calloc(0x110000 / 64, sizeof *no);
+        if (!yes || !no)
+            return false;
+    }
+    uint64_t bit = 1ull << (cp & 63);
+    if (yes[cp >> 6] & bit)
+        return true;
+    if (no[cp >> 6] & bit)
+        return false;
+    char buf[4];
+    int len = utf8_encode(cp, buf);
+    int rc = pcre2_match(rx->code, (PCRE2_SPTR)buf, (size_t)len, 0, PCRE2_ANCHORED | PCRE2_NO_UTF_CHECK, m->md,
+                         m->mctx);
+    bool ok = rc > 0 && pcre2_get_ovector_pointer(m->md)[1] == (PCRE2_SIZE)len;
+    (ok ? yes : no)[cp >> 6] |= bit;
+    return ok;
+}
+
+/* Code point index of byte offset b (a character boundary). */
+static uint32_t cp_of_byte(const govner_matcher *m, size_t b) {
+    uint32_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (m->byte_of[mid] < b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static bool is_break(uint32_t cp) { return cp == '\n' || cp == '\r'; }
+
+static int m_leaf_lex(run *r, const pnode *n, uint32_t pos, const cont *k) {
+    govner_matcher *m = r->m;
+    const lex_entry *entries = m->rs->entries.items;
+    const pos_index *ix = r->backward ? &m->hit_end : &m->hit_start;
+    if (r->backward ? pos == 0 : pos >= m->n)
+        return 0;
+    for (uint32_t i = ix->at[pos]; i < ix->at[pos + 1]; i++) {
+        const hit *h = &m->hits.items[ix->order[i]];
+        if (entries[h->entry].lex != n->id)
+            continue;
+        trail_item t = {TR_HIT, h->entry, h->start, h->end};
+        if (!VEC_PUSH(&m->trail, t))
+            return -1;
+        size_t mark = m->trail.len - 1;
+        int res = m_cont(r, k, r->backward ? h->start : h->end);
+        if (res)
+            return res;
+        m->trail.len = mark;
+    }
+    return 0;
+}
+
+static int m_leaf_ent(run *r, const pnode *n, uint32_t pos, const cont *k) {
+    govner_matcher *m = r->m;
+    const pos_index *ix = r->backward ? &m->ent_end : &m->ent_start;
+    if (r->backward ? pos == 0 : pos >= m->n)
+        return 0;
+    for (uint32_t i = ix->at[pos]; i < ix->at[pos + 1]; i++) {
+        const cand *e = &m->ents.items[ix->order[i]];
+        if (e->type != n->id)
+            continue;
+        int res = m_cont(r, k, r->backward ? e->start : e->end);
+        if (res)
+            return res;
+    }
+    return 0;
+}
+
+static int m_leaf_regex(run *r, const pnode *n, uint32_t pos, const cont *k) {
+    govner_matcher *m = r->m;
+    const regex_def *rx = &m->rs->regexes.items[n->id];
+    if (rx->is_class) {
+        if (r->backward) {
+            if (pos == 0 || !pattern_class_match(m, rx, m->cps[pos - 1]))
+                return 0;
+            return m_cont(r, k, pos - 1);
+        }
+        if (pos >= m->n || !pattern_class_match(m, rx, m->cps[pos]))
+            return 0;
+        return m_cont(r, k, pos + 1);
+    }
+    int rc = pcre2_match(rx->code, (PCRE2_SPTR)m->text, m->len, m->byte_of[pos], PCRE2_ANCHORED | PCRE2_NO_UTF_CHECK,
+                         m->md, m->mctx);
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return 0;
+    if (rc < 0) {
+        m->limit_hit = true; /* match or depth limit, or another PCRE2 failure: fail the document */
+        return -1;
+    }
+    uint32_t end = cp_of_byte(m, pcre2_get_ovector_pointer(m->md)[1]);
+    return m_cont(r, k, end);
+}
+
+static int m_node(run *r, const pnode *n, uint32_t pos, const cont *k) {
+    govner_matcher *m = r->m;
+    if (++m->steps > MATCH_STEP_LIMIT || m->depth >= MATCH_DEPTH_LIMIT) {
+        m->limit_hit = true;
+        return -1;
+    }
+    int res = 0;
+    m->depth++;
+    switch (n->kind) {
+    case P_LEX:
+        res = m_leaf_lex(r, n, pos, k);
+        break;
+    case P_ENT:
+        res = m_leaf_ent(r, n, pos, k);
+        break;
+    case P_REGEX:
+        res = m_leaf_regex(r, n, pos, k);
+        break;
+    case P_BOL:
+        if (pos == 0 || is_break(m->cps[pos - 1]))
+            res = m_cont(r, k, pos);
+        break;
+    case P_EOL:
+        if (pos == m->n || is_break(m->cps[pos]))
+            res = m_cont(r, k, pos);
+        break;
+    case P_SEQ:
+        if (n->n_kids == 0) {
+            res = m_cont(r, k, pos);
+        } else if (!r->backward) {
+            cont c = {n, 1, 0, k};
+            res = m_node(r, n->kids[0], pos, &c);
+        } else {
+            cont c = {n, n->n_kids - 2, 0, k};
+            res = m_node(r, n->kids[n->n_kids - 1], pos, &c);
+        }
+        break;
+    case P_ALT:
+        for (int i = 0; i < n->n_kids && res == 0; i++)
+            res = m_node(r, n->kids[i], pos, k);
+        break;
+    case P_REP:
+        if (n->max != 0) {
+            cont first = {n, 1, pos, k};
+            res = m_node(r, n->kids[0], pos, &first);
+        }
+        if (res == 0 && n->min == 0)
+            res = m_cont(r, k, pos);
+        break;
+    case P_CAP: {
+        cont c = {n, 0, pos, k};
+        res = m_node(r, n->kids[0], pos, &c);
+        break;
+    }
+    case P_LOOK:
+    case P_LOOKBEHIND: {
+        size_t mark = m->trail.len;
+        run sub = {m, n->kind == P_LOOKBEHIND, 0};
+        cont accept = {NULL, 0, 0, NULL};
+        int got = m_node(&sub, n->kids[0], pos, &accept);
+        m->trail.len = mark; /* captures inside a context are not kept */
+        if (got < 0)
+            res = -1;
+        else if ((got == 1) != n->neg)
+            res = m_cont(r, k, pos);
+        break;
+    }
+    }
+    m->depth--;
+    return res;
+}
+
+/* Does the rule's anchor set allow a match to start at pos? */
+static bool anchored_at(const govner_matcher *m, const rule *ru, uint32_t pos) {
+    if (ru->anchor == ANCHOR_LEX) {
+        const lex_entry *entries = m->rs->entries.items;
+        for (uint32_t i = m->hit_start.at[pos]; i < m->hit_start.at[pos + 1]; i++) {
+            uint32_t lex = entries[m->hits.items[m->hit_start.order[i]].entry].lex;
+            for (int a = 0; a < ru->n_anchor_ids; a++)
+                if (ru->anchor_ids[a] == lex)
+                    return true;
+        }
+        return false;
+    }
+    for (uint32_t i = m->ent_start.at[pos]; i < m->ent_start.at[pos + 1]; i++) {
+        uint32_t ty = m->ents.items[m->ent_start.order[i]].type;
+        for (int a = 0; a < ru->n_anchor_ids; a++)
+            if (ru->anchor_ids[a] == ty)
+                return true;
+    }
+    return false;
+}
+
+/* Attributes of a lexicon entry that spans exactly [s, e) on the trail. */
+static const lex_entry *trail_entry(const govner_matcher *m, uint32_t s, uint32_t e) {
+    for (size_t i = 0; i < m->trail.len; i++) {
+        const trail_item *t = &m->trail.items[i];
+        if (t->kind == TR_HIT && t->start == s && t->end == e && !m->rs->lexicons.items[m->rs->entries.items[t->id].lex].literal)
+            return &m->rs->entries.items[t->id];
+    }
+    return NULL;
+}
+
+static bool emit_one(govner_matcher *m, const rule *ru, const emit *em, uint32_t s, uint32_t e) {
+    const lex_entry *le = trail_entry(m, s, e);
+    size_t n_attrs = (le ? le->n_attrs : 0) + (size_t)em->n_attrs;
+    cand c = {.start = s, .end = e, .type = em->type, .priority = ru->priority, .seq = m->seq++, .rule = ru->name};
+    c.attrs = n_attrs ? arena_alloc(&m->mem, n_attrs * sizeof *c.attrs) : NULL;
+    if (n_attrs && !c.attrs)
+        return false;
+    if (le)
+        for (uint32_t i = 0; i < le->n_attrs; i++)
+            c.attrs[c.n_attrs++] = le->attrs[i];
+    for (int a = 0; a < em->n_attrs; a++) {
+        const emit_attr *ea = &em->attrs[a];
+        govner_attr at = {.key = ea->key, .is_list = ea->is_list};
+        if (ea->cap < 0) {
+            const char **v = arena_alloc(&m->mem, sizeof *v);
+            if (!v)
+                return false;
+            v[0] = ea->value;
+            at.values = v;
+            at.n_values = 1;
+        } else {
+            size_t cnt = 0;
+            for (size_t i = 0; i < m->trail.len; i++)
+                cnt += m->trail.items[i].kind == TR_CAP && m->trail.items[i].id == (uint32_t)ea->cap;
+            if (cnt == 0)
+                continue;
+            const char **v = arena_alloc(&m->mem, cnt * sizeof *v);
+            if (!v)
+                return false;
+            for (size_t i = 0; i < m->trail.len; i++) {
+                const trail_item *t = &m->trail.items[i];
+                if (t->kind == TR_CAP && t->id == (uint32_t)ea->cap) {
+                    if (!(v[at.n_values++] = doc_strndup(m, t->start, t->end)))
+                        return false;
+                }
+            }
+            at.values = v;
+        }
+        /* An emitted attribute replaces a lexicon attribute of the same key. */
+        uint32_t j = 0;
+        while (j < c.n_attrs && strcmp(c.attrs[j].key, at.key) != 0)
+            j++;
+        c.attrs[j] = at;
+        if (j == c.n_attrs)
+            c.n_attrs++;
+    }
+    return VEC_PUSH(&m->cands, c);
+}
+
+static bool emit_match(govner_matcher *m, const rule *ru, uint32_t s, uint32_t e) {
+    for (int i = 0; i < ru->n_emits; i++) {
+        const emit *em = &ru->emits[i];
+        if (em->cap < 0) {
+            if (e > s && !emit_one(m, ru, em, s, e))
+                return false;
+            continue;
+        }
+        size_t n_trail = m->trail.len;
+        for (size_t t = 0; t < n_trail; t++) {
+            trail_item ti = m->trail.items[t];
+            if (ti.kind == TR_CAP && ti.id == (uint32_t)em->cap && ti.end > ti.start &&
+                !emit_one(m, ru, em, ti.start, ti.end))
+                return false;
+        }
+    }
+    return true;
+}
+
+govner_status pattern_run_phase(govner_matcher *m, const phase *ph, govner_error *err) {
+    for (size_t ri = 0; ri < ph->n_rules; ri++) {
+        const rule *ru = &ph->rules[ri];
+        cont accept = {NULL, 0, 0, NULL};
+        for (uint32_t pos = 0; pos < m->n; pos++) {
+            if (ru->anchor != ANCHOR_ANY && !anchored_at(m, ru, pos))
+                continue;
+            run r = {m, false, 0};
+            m->trail.len = 0;
+            m->steps = 0;
+            m->depth = 0;
+            int res = m_node(&r, ru->body, pos, &accept);
+            if (res < 0) {
+                if (m->limit_hit)
+                    return error_set(err, GOVNER_ERR_LIMIT, ru->file, ru->line, 0, NULL,
+                                     "rule '%s' hit its match limit at code point %u", ru->name, pos);
+                return error_set(err, GOVNER_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+            }
+            if (res == 1 && !emit_match(m, ru, pos, r.end))
+                return error_set(err, GOVNER_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+        }
+    }
+    return GOVNER_OK;
+}

@@ -1,0 +1,84 @@
+/* resolve.c - the overlap policy.
+ *
+ * Entity types are grouped in layers (rules: `layer`). Within a layer no two entities overlap; across
+ * layers they may (a title contains its organization). Candidates of a phase and the entities kept
+ * so far compete together, best first:
+ *   1. higher rule priority;
+ *   2. longer span;
+ *   3. earlier start;
+ *   4. earlier creation (rule order in the files, then text order).
+ * A candidate is kept when it overlaps nothing already kept in its layer. The ranking is a total
+ * order, so the result does not depend on the sort algorithm. */
+#include <string.h>
+
+#include "matcher.h"
+
+static int rank_cmp(const void *pa, const void *pb) {
+    const cand *a = pa, *b = pb;
+    if (a->priority != b->priority)
+        return a->priority > b->priority ? -1 : 1;
+    uint32_t la = a->end - a->start, lb = b->end - b->start;
+    if (la != lb)
+        return la > lb ? -1 : 1;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    if (a->seq != b->seq)
+        return a->seq < b->seq ? -1 : 1;
+    return 0;
+}
+
+static int pos_cmp(const void *pa, const void *pb) {
+    const cand *a = pa, *b = pb;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    if (a->end != b->end)
+        return a->end > b->end ? -1 : 1;
+    if (a->type != b->type)
+        return a->type < b->type ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+bool resolve(govner_matcher *m) {
+    const govner_ruleset *rs = m->rs;
+    if (!VEC_RESERVE(&m->ents, m->cands.len))
+        return false;
+    memcpy(m->ents.items + m->ents.len, m->cands.items, m->cands.len * sizeof *m->cands.items);
+    m->ents.len += m->cands.len;
+    m->cands.len = 0;
+
+    size_t n_layers = rs->layers.len;
+    size_t need = (size_t)m->n * n_layers;
+    m->occupied.len = 0;
+    if (!VEC_RESERVE(&m->occupied, need))
+        return false;
+    memset(m->occupied.items, 0, need);
+
+    qsort(m->ents.items, m->ents.len, sizeof *m->ents.items, rank_cmp);
+    size_t kept = 0;
+    for (size_t i = 0; i < m->ents.len; i++) {
+        cand c = m->ents.items[i];
+        uint8_t *occ = m->occupied.items + (size_t)rs->types.items[c.type].layer * m->n;
+        bool free_span = true;
+        for (uint32_t p = c.start; p < c.end && free_span; p++)
+            free_span = !occ[p];
+        if (!free_span)
+            continue;
+        memset(occ + c.start, 1, c.end - c.start);
+        m->ents.items[kept++] = c;
+    }
+    m->ents.len = kept;
+    qsort(m->ents.items, m->ents.len, sizeof *m->ents.items, pos_cmp);
+    return index_build(&m->ent_start, m->n, m->ents.len, m->ents.items, sizeof(cand), false) &&
+           index_build(&m->ent_end, m->n, m->ents.len, m->ents.items, sizeof(cand), true);
+}
+
+long find_hit(const govner_matcher *m, uint32_t lex, uint32_t start, uint32_t end) {
+    if (start >= m->n)
+        return -1;
+    for (uint32_t i = m->hit_start.at[start]; i < m->hit_start.at[start + 1]; i++) {
+        const hit *h = &m->hits.items[m->hit_start.order[i]];
+        if (h->end == end && m->rs->entries.items[h->entry].lex == lex)
+            return (long)m->hit_start.order[i];
+    }
+    return -1;
+}

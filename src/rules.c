@@ -1,0 +1,1330 @@
+/* rules.c - the rule-file parser and compiler.
+ *
+ * A rule file is a list of statements. A statement starts in column 1; indented lines that follow
+ * belong to it (the clauses of a rule, the entries of an inline lexicon). rules/README.md is the
+ * reference for the language; this file follows its grammar top to bottom:
+ *
+ *   statement := include | lexicon | class | regex | layer | phase | rule | reject
+ *              | propagate | merge | jurisdiction | example
+ *   pattern   := seq ('|' seq)*
+ *   seq       := item*
+ *   item      := [NAME '='] prim [quant]
+ *   prim      := '@'NAME | '<'TYPE'>' | '%'NAME | /regex/ | "literal" | '(' pattern ')' | '^' | '$'
+ *              | '!' prim | '&' prim
+ *   quant     := '?' | '*' | '+' | '{' m [',' [n]] '}'
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ruleset.h"
+#include "utf8.h"
+
+#define MAX_INCLUDE_DEPTH 32
+
+govner_status error_set(govner_error *err, govner_status st, const char *file, int line, int col,
+                        const char *source_line, const char *fmt, ...) {
+    err->status = st;
+    snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+    err->line = line;
+    err->column = col;
+    snprintf(err->source_line, sizeof err->source_line, "%s", source_line ? source_line : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+/* Section - Tokens ------------------------------------------------------------------------------ */
+
+typedef enum {
+    T_EOL, T_WORD, T_INT, T_STRING, T_REGEX, T_LEX, T_CLASS, T_ENT, T_PUNCT, T_QUANT, T_ARROW, T_NARROW
+} tok_kind;
+
+typedef struct {
+    tok_kind kind;
+    const char *text;   /* start in the line */
+    size_t len;
+    char *value;        /* decoded string, regex source, or name (arena) */
+    uint32_t flags;     /* regex flags */
+    int min, max;       /* T_QUANT */
+    char punct;
+    int line, col;      /* col in code points, 1-based */
+    const char *line_text;
+} token;
+
+typedef struct {
+    govner_ruleset *rs;
+    govner_error *err;
+    const char *file;           /* arena copy of the current file name */
+    const char *include_stack[MAX_INCLUDE_DEPTH];
+    int depth;
+    /* Rules of each phase, collected while parsing, frozen at the end. */
+    VEC(rule) *phase_rules;
+    VEC(pass) *phase_passes;
+    size_t n_phases;
+    /* The block being collected: its clauses as token lists. */
+    VEC(token) toks;
+} parser;
+
+static govner_status tok_error(parser *p, const token *t, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static govner_status tok_error(parser *p, const token *t, const char *fmt, ...) {
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return error_set(p->err, GOVNER_ERR_RULES, p->file, t->line, t->col, t->line_text, "%s", msg);
+}
+
+static govner_status nomem(parser *p) {
+    return error_set(p->err, GOVNER_ERR_NOMEM, p->file, 0, 0, NULL, "out of memory");
+}
+
+static bool is_name_start(unsigned char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
+static bool is_name_char(unsigned char c) {
+    return is_name_start(c) || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':';
+}
+
+/* Tokenise one line (NUL-terminated, no newline) and append its tokens, then a T_EOL. */
+static govner_status lex_line(parser *p, const char *line, int line_no) {
+    size_t i = 0;
+    for (;;) {
+        while (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')
+            i++;
+        token t = {.text = line + i, .line = line_no, .line_text = line};
+        t.col = (int)utf8_length(line, i) + 1;
+        unsigned char c = (unsigned char)line[i];
+        if (c == '\0' || c == '#') {
+            t.kind = T_EOL;
+            return VEC_PUSH(&p->toks, t) ? GOVNER_OK : nomem(p);
+        }
+        size_t j = i;
+        if (c == '"') {
+            /* String with \" \\ \n \t escapes. */
+            char *buf = arena_alloc(&p->rs->mem, strlen(line + i) + 1);
+            if (!buf)
+                return nomem(p);
+            size_t o = 0;
+            j = i + 1;
+            for (;;) {
+                char d = line[j];
+                if (d == '\0')
+                    return tok_error(p, &t, "unterminated string");
+                if (d == '"')
+                    break;
+                if (d == '\\') {
+                    char e = line[j + 1];
+                    if (e == 'n') d = '\n';
+                    else if (e == 't') d = '\t';
+                    else if (e == '"' || e == '\\') d = e;
+                    else {
+                        t.col = (int)utf8_length(line, j) + 1;
+                        return tok_error(p, &t, "unknown escape \\%c in string", e ? e : ' ');
+                    }
+                    j++;
+                }
+                buf[o++] = d;
+                j++;
+            }
+            buf[o] = '\0';
+            j++;
+            t.kind = T_STRING;
+            t.value = buf;
+        } else if (c == '/') {
+            /* Regular expression up to the next unescaped '/', then flags. */
+            j = i + 1;
+            while (line[j] && line[j] != '/') {
+                if (line[j] == '\\' && line[j + 1])
+                    j++;
+                j++;
+            }
+            if (!line[j])
+                return tok_error(p, &t, "unterminated regular expression");
+            t.value = arena_strndup(&p->rs->mem, line + i + 1, j - i - 1);
+            if (!t.value)
+                return nomem(p);
+            j++;
+            t.kind = T_REGEX;
+            for (; line[j] && is_name_char((unsigned char)line[j]); j++) {
+                switch (line[j]) {
+                case 'i': t.flags |= PCRE2_CASELESS; break;
+                case 'x': t.flags |= PCRE2_EXTENDED; break;
+                case 's': t.flags |= PCRE2_DOTALL; break;
+                default:
+                    t.col = (int)utf8_length(line, j) + 1;
+                    return tok_error(p, &t, "unknown regular expression flag '%c' (use i, s or x)", line[j]);
+                }
+            }
+        } else if (c == '@' || c == '%') {
+            j = i + 1;
+            while (is_name_char((unsigned char)line[j]))
+                j++;
+            if (j == i + 1)
+                return tok_error(p, &t, "expected a name after '%c'", c);
+            t.kind = c == '@' ? T_LEX : T_CLASS;
+            t.value = arena_strndup(&p->rs->mem, line + i + 1, j - i - 1);
+        } else if (c == '<') {
+            j = i + 1;
+            while (is_name_char((unsigned char)line[j]))
+                j++;
+            if (j == i + 1 || line[j] != '>')
+                return tok_error(p, &t, "expected <type>");
+            t.kind = T_ENT;
+            t.value = arena_strndup(&p->rs->mem, line + i + 1, j - i - 1);
+            j++;
+        } else if (c == '{') {
+            /* {m} {m,} {m,n} */
+            j = i + 1;
+            long m = 0, n;
+            if (line[j] < '0' || line[j] > '9')
+                return tok_error(p, &t, "expected a count in {m,n}");
+            while (line[j] >= '0' && line[j] <= '9' && m < 10000)
+                m = m * 10 + (line[j++] - '0');
+            n = m;
+            if (line[j] == ',') {
+                j++;
+                if (line[j] == '}') {
+                    n = -1;
+                } else {
+                    n = 0;
+                    while (line[j] >= '0' && line[j] <= '9' && n < 10000)
+                        n = n * 10 + (line[j++] - '0');
+                }
+            }
+            if (line[j] != '}')
+                return tok_error(p, &t, "expected '}' to close the repeat count");
+            if (n >= 0 && n < m)
+                return tok_error(p, &t, "repeat count {%ld,%ld}: maximum is below minimum", m, n);
+            j++;
+            t.kind = T_QUANT;
+            t.min = (int)m;
+            t.max = (int)n;
+        } else if (c == '-' && line[i + 1] == '>') {
+            t.kind = T_ARROW;
+            j = i + 2;
+        } else if (c == '!' && line[i + 1] == '>') {
+            t.kind = T_NARROW;
+            j = i + 2;
+        } else if (c >= '0' && c <= '9') {
+            while (line[j] >= '0' && line[j] <= '9')
+                j++;
+            t.kind = T_INT;
+            t.value = arena_strndup(&p->rs->mem, line + i, j - i);
+        } else if (is_name_start(c)) {
+            while (is_name_char((unsigned char)line[j]))
+                j++;
+            t.kind = T_WORD;
+            t.value = arena_strndup(&p->rs->mem, line + i, j - i);
+        } else if (strchr("()[]|?*+=!&^$,;", c)) {
+            t.kind = (c == '?' || c == '*' || c == '+') ? T_QUANT : T_PUNCT;
+            t.punct = (char)c;
+            t.min = c == '+' ? 1 : 0;
+            t.max = c == '?' ? 1 : -1;
+            j = i + 1;
+        } else {
+            return tok_error(p, &t, "unexpected character");
+        }
+        if ((t.kind == T_LEX || t.kind == T_CLASS || t.kind == T_ENT || t.kind == T_WORD || t.kind == T_INT) &&
+            !t.value)
+            return nomem(p);
+        t.len = j - i;
+        if (!VEC_PUSH(&p->toks, t))
+            return nomem(p);
+        i = j;
+    }
+}
+
+/* Section - Symbol tables ----------------------------------------------------------------------- */
+
+static int find_lexicon(const govner_ruleset *rs, const char *name) {
+    for (size_t i = 0; i < rs->lexicons.len; i++)
+        if (strcmp(rs->lexicons.items[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int find_type(const govner_ruleset *rs, const char *name) {
+    for (size_t i = 0; i < rs->types.len; i++)
+        if (strcmp(rs->types.items[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int find_regex(const govner_ruleset *rs, const char *name) {
+    for (size_t i = 0; i < rs->regexes.len; i++)
+        if (strcmp(rs->regexes.items[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static govner_status new_lexicon(parser *p, const token *at, const char *name, bool literal, int *out) {
+    if (find_lexicon(p->rs, name) >= 0)
+        return tok_error(p, at, "lexicon '%s' is already defined", name);
+    lexicon lx = {.name = name, .file = p->file, .line = at->line, .literal = literal};
+    if (!VEC_PUSH(&p->rs->lexicons, lx))
+        return nomem(p);
+    *out = (int)p->rs->lexicons.len - 1;
+    return GOVNER_OK;
+}
+
+/* Compile a regular expression token; PCRE2's message and offset are mapped onto the rule line. */
+static govner_status compile_regex(parser *p, const token *t, const char *name, bool is_class, int *out) {
+    int code;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)t->value, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK * 0 | t->flags, &code, &off, NULL);
+    if (!re) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(code, msg, sizeof msg);
+        token at = *t;
+        at.col = t->col + 1 + (int)utf8_length(t->value, off);
+        return tok_error(p, &at, "bad regular expression: %s", (char *)msg);
+    }
+    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter when JIT is missing */
+    regex_def rd = {.name = name, .code = re, .is_class = is_class};
+    if (is_class)
+        rd.class_slot = p->rs->n_classes++;
+    if (!VEC_PUSH(&p->rs->regexes, rd)) {
+        pcre2_code_free(re);
+        return nomem(p);
+    }
+    *out = (int)p->rs->regexes.len - 1;
+    return GOVNER_OK;
+}
+
+/* Section - Patterns ---------------------------------------------------------------------------- */
+
+typedef struct {
+    parser *p;
+    token *t;           /* current token */
+    token *end;
+    VEC(const char *) caps;
+    bool backward;      /* inside a left context: regexes cannot run backwards */
+} pparse;
+
+static pnode *new_node(parser *p, pnode_kind kind, int n_kids) {
+    pnode *n = arena_alloc(&p->rs->mem, sizeof *n);
+    if (!n)
+        return NULL;
+    memset(n, 0, sizeof *n);
+    n->kind = kind;
+    if (n_kids) {
+        n->kids = arena_alloc(&p->rs->mem, (size_t)n_kids * sizeof *n->kids);
+        if (!n->kids)
+            return NULL;
+    }
+    n->n_kids = n_kids;
+    return n;
+}
+
+static govner_status parse_alt(pparse *pp, pnode **out);
+
+static bool at_punct(const pparse *pp, char c) {
+    return pp->t < pp->end && pp->t->kind == T_PUNCT && pp->t->punct == c;
+}
+
+static bool starts_prim(const token *t) {
+    switch (t->kind) {
+    case T_LEX: case T_CLASS: case T_ENT: case T_REGEX: case T_STRING:
+        return true;
+    case T_PUNCT:
+        return t->punct == '(' || t->punct == '^' || t->punct == '$' || t->punct == '!' || t->punct == '&';
+    default:
+        return false;
+    }
+}
+
+static int capture_index(pparse *pp, const char *name) {
+    for (size_t i = 0; i < pp->caps.len; i++)
+        if (strcmp(pp->caps.items[i], name) == 0)
+            return (int)i;
+    if (!VEC_PUSH(&pp->caps, name))
+        return -1;
+    return (int)pp->caps.len - 1;
+}
+
+static govner_status literal_lexicon(parser *p, const token *t, int *out) {
+    if (t->value[0] == '\0')
+        return tok_error(p, t, "empty literal");
+    if (govner_utf8_check(t->value, strlen(t->value)) != strlen(t->value))
+        return tok_error(p, t, "literal is not valid UTF-8");
+    size_t n = strlen(t->value);
+    char *name = arena_alloc(&p->rs->mem, n + 3);
+    if (!name)
+        return nomem(p);
+    name[0] = '"';
+    memcpy(name + 1, t->value, n);
+    name[n + 1] = '"';
+    name[n + 2] = '\0';
+    int lx = find_lexicon(p->rs, name);
+    if (lx >= 0) {
+        *out = lx;
+        return GOVNER_OK;
+    }
+    govner_status st = new_lexicon(p, t, name, true, &lx);
+    if (st == GOVNER_OK)
+        st = lexicon_add_line(p->rs, (uint32_t)lx, t->value, n, p->file, t->line, p->err);
+    *out = lx;
+    return st;
+}
+
+static govner_status parse_prim(pparse *pp, pnode **out) {
+    parser *p = pp->p;
+    token *t = pp->t;
+    if (t >= pp->end)
+        return tok_error(p, pp->end, "expected a pattern element");
+    pnode *n = NULL;
+    govner_status st = GOVNER_OK;
+    switch (t->kind) {
+    case T_LEX: {
+        int lx = find_lexicon(p->rs, t->value);
+        if (lx < 0)
+            return tok_error(p, t, "unknown lexicon '@%s'", t->value);
+        if (!(n = new_node(p, P_LEX, 0)))
+            return nomem(p);
+        n->id = (uint32_t)lx;
+        pp->t++;
+        break;
+    }
+    case T_STRING: {
+        int lx = -1;
+        if ((st = literal_lexicon(p, t, &lx)) != GOVNER_OK)
+            return st;
+        if (!(n = new_node(p, P_LEX, 0)))
+            return nomem(p);
+        n->id = (uint32_t)lx;
+        pp->t++;
+        break;
+    }
+    case T_ENT: {
+        int ty = find_type(p->rs, t->value);
+        if (ty < 0)
+            return tok_error(p, t, "unknown entity type '<%s>' (declare it with 'layer')", t->value);
+        if (!(n = new_node(p, P_ENT, 0)))
+            return nomem(p);
+        n->id = (uint32_t)ty;
+        pp->t++;
+        break;
+    }
+    case T_CLASS: {
+        int rx = find_regex(p->rs, t->value);
+        if (rx < 0)
+            return tok_error(p, t, "unknown class or regex '%%%s'", t->value);
+        if (pp->backward && !p->rs->regexes.items[rx].is_class)
+            return tok_error(p, t, "a left context cannot use a regex; use a one-character class");
+        if (!(n = new_node(p, P_REGEX, 0)))
+            return nomem(p);
+        n->id = (uint32_t)rx;
+        pp->t++;
+        break;
+    }
+    case T_REGEX: {
+        if (pp->backward)
+            return tok_error(p, t, "a left context cannot use a regex; use a one-character class");
+        int rx;
+        char *name = arena_alloc(&p->rs->mem, strlen(t->value) + 3);
+        if (!name)
+            return nomem(p);
+        sprintf(name, "/%s/", t->value);
+        if ((st = compile_regex(p, t, name, false, &rx)) != GOVNER_OK)
+            return st;
+        if (!(n = new_node(p, P_REGEX, 0)))
+            return nomem(p);
+        n->id = (uint32_t)rx;
+        pp->t++;
+        break;
+    }
+    case T_PUNCT:
+        if (t->punct == '(') {
+            pp->t++;
+            if ((st = parse_alt(pp, &n)) != GOVNER_OK)
+                return st;
+            if (!at_punct(pp, ')'))
+                return tok_error(p, pp->t < pp->end ? pp->t : t, "expected ')' to close the group opened here");
+            pp->t++;
+        } else if (t->punct == '^' || t->punct == '$') {
+            if (!(n = new_node(p, t->punct == '^' ? P_BOL : P_EOL, 0)))
+                return nomem(p);
+            pp->t++;
+        } else if (t->punct == '!' || t->punct == '&') {
+            pp->t++;
+            pnode *kid;
+            if ((st = parse_prim(pp, &kid)) != GOVNER_OK)
+                return st;
+            if (!(n = new_node(p, P_LOOK, 1)))
+                return nomem(p);
+            n->neg = t->punct == '!';
+            n->kids[0] = kid;
+        } else {
+            return tok_error(p, t, "expected a pattern element, found '%c'", t->punct);
+        }
+        break;
+    default:
+        return tok_error(p, t, "expected a pattern element");
+    }
+    *out = n;
+    return GOVNER_OK;
+}
+
+static govner_status parse_item(pparse *pp, pnode **out) {
+    parser *p = pp->p;
+    int cap = -1;
+    if (pp->t + 1 < pp->end && pp->t->kind == T_WORD && pp->t[1].kind == T_PUNCT && pp->t[1].punct == '=') {
+        if ((cap = capture_index(pp, pp->t->value)) < 0)
+            return nomem(p);
+        pp->t += 2;
+    } else if (pp->t < pp->end && pp->t->kind == T_WORD) {
+        return tok_error(p, pp->t, "unexpected word '%s' (a capture is written name=element)", pp->t->value);
+    }
+    pnode *n;
+    govner_status st = parse_prim(pp, &n);
+    if (st != GOVNER_OK)
+        return st;
+    if (cap >= 0) {
+        pnode *c = new_node(p, P_CAP, 1);
+        if (!c)
+            return nomem(p);
+        c->id = (uint32_t)cap;
+        c->kids[0] = n;
+        n = c;
+    }
+    while (pp->t < pp->end && pp->t->kind == T_QUANT) {
+        pnode *r = new_node(p, P_REP, 1);
+        if (!r)
+            return nomem(p);
+        r->min = pp->t->min;
+        r->max = pp->t->max;
+        r->kids[0] = n;
+        n = r;
+        pp->t++;
+    }
+    *out = n;
+    return GOVNER_OK;
+}
+
+static govner_status parse_seq(pparse *pp, pnode **out) {
+    pnode *items[64];
+    int k = 0;
+    while (pp->t < pp->end && (starts_prim(pp->t) || pp->t->kind == T_WORD)) {
+        if (k == 64)
+            return tok_error(pp->p, pp->t, "more than 64 elements in one sequence; use groups");
+        govner_status st = parse_item(pp, &items[k]);
+        if (st != GOVNER_OK)
+            return st;
+        k++;
+    }
+    if (k == 1) {
+        *out = items[0];
+        return GOVNER_OK;
+    }
+    pnode *s = new_node(pp->p, P_SEQ, k);
+    if (!s)
+        return nomem(pp->p);
+    memcpy(s->kids, items, (size_t)k * sizeof *items);
+    *out = s;
+    return GOVNER_OK;
+}
+
+static govner_status parse_alt(pparse *pp, pnode **out) {
+    pnode *alts[64];
+    int k = 0;
+    for (;;) {
+        if (k == 64)
+            return tok_error(pp->p, pp->t, "more than 64 alternatives in one group");
+        govner_status st = parse_seq(pp, &alts[k]);
+        if (st != GOVNER_OK)
+            return st;
+        k++;
+        if (!at_punct(pp, '|'))
+            break;
+        pp->t++;
+    }
+    if (k == 1) {
+        *out = alts[0];
+        return GOVNER_OK;
+    }
+    pnode *a = new_node(pp->p, P_ALT, k);
+    if (!a)
+        return nomem(pp->p);
+    memcpy(a->kids, alts, (size_t)k * sizeof *alts);
+    *out = a;
+    return GOVNER_OK;
+}
+
+/* A whole clause's pattern: tokens [t, end). */
+static govner_status parse_pattern(pparse *pp, token *t, token *end, pnode **out) {
+    pp->t = t;
+    pp->end = end;
+    if (t == end)
+        return tok_error(pp->p, t, "expected a pattern");
+    govner_status st = parse_alt(pp, out);
+    if (st == GOVNER_OK && pp->t < end)
+        return tok_error(pp->p, pp->t, "unexpected token in pattern");
+    return st;
+}
+
+static bool nullable(const pnode *n) {
+    switch (n->kind) {
+    case P_SEQ:
+        for (int i = 0; i < n->n_kids; i++)
+            if (!nullable(n->kids[i]))
+                return false;
+        return true;
+    case P_ALT:
+        for (int i = 0; i < n->n_kids; i++)
+            if (nullable(n->kids[i]))
+                return true;
+        return false;
+    case P_REP:
+        return n->min == 0 || nullable(n->kids[0]);
+    case P_CAP:
+        return nullable(n->kids[0]);
+    case P_BOL: case P_EOL: case P_LOOK: case P_LOOKBEHIND:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Collect the lexicons and entity types a match must start with; false when it could start with
+ * anything else (a regex, an empty match), in which case every position is tried. */
+static bool first_set(const pnode *n, u32_vec *lex, u32_vec *ent, bool *ok) {
+    switch (n->kind) {
+    case P_LEX:
+        *ok &= VEC_PUSH(lex, n->id);
+        return true;
+    case P_ENT:
+        *ok &= VEC_PUSH(ent, n->id);
+        return true;
+    case P_SEQ:
+        for (int i = 0; i < n->n_kids; i++) {
+            if (!first_set(n->kids[i], lex, ent, ok))
+                return false;
+            if (!nullable(n->kids[i]))
+                return true;
+        }
+        return false;
+    case P_ALT:
+        for (int i = 0; i < n->n_kids; i++)
+            if (!first_set(n->kids[i], lex, ent, ok))
+                return false;
+        return true;
+    case P_REP:
+        return n->min > 0 && first_set(n->kids[0], lex, ent, ok);
+    case P_CAP:
+        return first_set(n->kids[0], lex, ent, ok);
+    case P_LOOK: case P_LOOKBEHIND: case P_BOL: case P_EOL:
+        return false; /* zero width: the first set lies beyond; keep it simple and anchor anywhere */
+    default:
+        return false;
+    }
+}
+
+/* Section - Rules ------------------------------------------------------------------------------- */
+
+static bool is_clause(const token *t) {
+    static const char *const kw[] = {"priority", "match", "left", "not-left", "right", "not-right", "emit", "example"};
+    if (t->kind != T_WORD)
+        return false;
+    for (size_t i = 0; i < sizeof kw / sizeof *kw; i++)
+        if (strcmp(t->value, kw[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Token ranges of one clause: from its keyword to the next clause keyword at a line start. */
+typedef struct {
+    token *kw, *end;
+} clause;
+
+static govner_status parse_example(parser *p, token *t, token *end) {
+    /* example "text" (-> | !>) TYPE "text" [key="value"] ... */
+    example ex = {.file = p->file, .line = t->line};
+    token *kw = t++;
+    while (t < end && t->kind == T_EOL)
+        t++;
+    if (t >= end || t->kind != T_STRING)
+        return tok_error(p, t < end ? t : kw, "expected the example text as a string");
+    ex.text = t->value;
+    t++;
+    while (t < end && t->kind == T_EOL)
+        t++;
+    if (t >= end || (t->kind != T_ARROW && t->kind != T_NARROW))
+        return tok_error(p, t < end ? t : kw, "expected '->' (must find) or '!>' (must not find)");
+    ex.negative = t->kind == T_NARROW;
+    t++;
+    VEC(expectation) exps = {0};
+    while (t < end) {
+        if (t->kind == T_EOL || (t->kind == T_PUNCT && (t->punct == ',' || t->punct == ';'))) {
+            t++;
+            continue;
+        }
+        if (t->kind != T_WORD) {
+            VEC_FREE(&exps);
+            return tok_error(p, t, "expected an entity type");
+        }
+        int ty = find_type(p->rs, t->value);
+        if (ty < 0) {
+            VEC_FREE(&exps);
+            return tok_error(p, t, "unknown entity type '%s'", t->value);
+        }
+        expectation e = {.type = (uint32_t)ty};
+        t++;
+        if (t >= end || t->kind != T_STRING) {
+            VEC_FREE(&exps);
+            return tok_error(p, t < end ? t : t - 1, "expected the entity text as a string");
+        }
+        e.text = t->value;
+        t++;
+        if (t + 1 < end && t->kind == T_WORD && t[1].kind == T_PUNCT && t[1].punct == '=') {
+            if (t + 2 >= end || t[2].kind != T_STRING) {
+                VEC_FREE(&exps);
+                return tok_error(p, t, "expected key=\"value\"");
+            }
+            e.key = t->value;
+            e.value = t[2].value;
+            t += 3;
+        }
+        if (!VEC_PUSH(&exps, e)) {
+            VEC_FREE(&exps);
+            return nomem(p);
+        }
+    }
+    if (exps.len == 0)
+        return tok_error(p, kw, "an example needs at least one expected entity");
+    ex.expect = arena_alloc(&p->rs->mem, exps.len * sizeof *exps.items);
+    if (!ex.expect) {
+        VEC_FREE(&exps);
+        return nomem(p);
+    }
+    memcpy(ex.expect, exps.items, exps.len * sizeof *exps.items);
+    ex.n_expect = (int)exps.len;
+    VEC_FREE(&exps);
+    return VEC_PUSH(&p->rs->examples, ex) ? GOVNER_OK : nomem(p);
+}
+
+static govner_status parse_emit(parser *p, pparse *pp, token *t, token *end, emit *out) {
+    token *kw = t++;
+    while (t < end && t->kind == T_EOL)
+        t++;
+    if (t >= end || t->kind != T_WORD)
+        return tok_error(p, t < end ? t : kw, "expected an entity type after 'emit'");
+    int ty = find_type(p->rs, t->value);
+    if (ty < 0)
+        return tok_error(p, t, "unknown entity type '%s' (declare it with 'layer')", t->value);
+    out->type = (uint32_t)ty;
+    out->cap = -1;
+    t++;
+    VEC(emit_attr) attrs = {0};
+    bool first = true;
+    for (; t < end; first = false) {
+        if (t->kind == T_EOL) {
+            t++;
+            continue;
+        }
+        if (t->kind != T_WORD) {
+            VEC_FREE(&attrs);
+            return tok_error(p, t, "expected a capture name, key=capture, key=[capture] or key=\"constant\"");
+        }
+        bool is_attr = t + 1 < end && t[1].kind == T_PUNCT && t[1].punct == '=';
+        if (!is_attr) {
+            if (!first) {
+                VEC_FREE(&attrs);
+                return tok_error(p, t, "the emitted capture comes right after the type");
+            }
+            int c = -1;
+            for (size_t i = 0; i < pp->caps.len; i++)
+                if (strcmp(pp->caps.items[i], t->value) == 0)
+                    c = (int)i;
+            if (c < 0) {
+                VEC_FREE(&attrs);
+                return tok_error(p, t, "unknown capture '%s'", t->value);
+            }
+            out->cap = c;
+            t++;
+            continue;
+        }
+        emit_attr a = {.key = t->value, .cap = -1};
+        token *v = t + 2;
+        if (v + 2 < end && v->kind == T_PUNCT && v->punct == '[' && v[2].kind == T_PUNCT && v[2].punct == ']') {
+            a.is_list = true;
+            v++;
+        }
+        if (v >= end || (v->kind != T_WORD && v->kind != T_STRING)) {
+            VEC_FREE(&attrs);
+            return tok_error(p, t, "expected key=capture or key=\"constant\"");
+        }
+        if (v->kind == T_STRING) {
+            a.value = v->value;
+        } else {
+            for (size_t i = 0; i < pp->caps.len; i++)
+                if (strcmp(pp->caps.items[i], v->value) == 0)
+                    a.cap = (int)i;
+            if (a.cap < 0) {
+                VEC_FREE(&attrs);
+                return tok_error(p, v, "unknown capture '%s'", v->value);
+            }
+        }
+        if (!VEC_PUSH(&attrs, a)) {
+            VEC_FREE(&attrs);
+            return nomem(p);
+        }
+        t = v + 1 + a.is_list;
+    }
+    out->n_attrs = (int)attrs.len;
+    out->attrs = NULL;
+    if (attrs.len) {
+        out->attrs = arena_alloc(&p->rs->mem, attrs.len * sizeof *attrs.items);
+        if (!out->attrs) {
+            VEC_FREE(&attrs);
+            return nomem(p);
+        }
+        memcpy(out->attrs, attrs.items, attrs.len * sizeof *attrs.items);
+    }
+    VEC_FREE(&attrs);
+    return GOVNER_OK;
+}
+
+/* Compile the rule whose tokens are p->toks (first token: 'rule', then the clauses). */
+static govner_status compile_rule(parser *p) {
+    token *t = p->toks.items, *end = t + p->toks.len;
+    token *head = t;
+    if (t + 1 >= end || t[1].kind != T_WORD)
+        return tok_error(p, t, "expected a rule name after 'rule'");
+    if (p->n_phases == 0)
+        return tok_error(p, t, "rule before any 'phase' statement");
+    rule r = {.name = t[1].value, .file = p->file, .line = t->line};
+    t += 2;
+    if (t < end && t->kind != T_EOL)
+        return tok_error(p, t, "unexpected token after the rule name");
+
+    /* Split into clauses: a clause keyword at the start of a line begins a new one. */
+    clause cl[64];
+    int n_cl = 0;
+    for (; t < end; t++) {
+        if (t->kind == T_EOL)
+            continue;
+        if (t > head && t[-1].kind == T_EOL && is_clause(t)) {
+            if (n_cl == 64)
+                return tok_error(p, t, "too many clauses in one rule");
+            if (n_cl)
+                cl[n_cl - 1].end = t;
+            cl[n_cl].kw = t;
+            n_cl++;
+        } else if (n_cl == 0) {
+            return tok_error(p, t, "expected a clause: priority, match, left, not-left, right, not-right, emit or example");
+        }
+    }
+    if (n_cl)
+        cl[n_cl - 1].end = end;
+
+    pparse pp = {.p = p};
+    pnode *body = NULL;
+    pnode *ctx[32];
+    int n_ctx = 0;
+    VEC(emit) emits = {0};
+    govner_status st = GOVNER_OK;
+    for (int i = 0; i < n_cl && st == GOVNER_OK; i++) {
+        const char *kw = cl[i].kw->value;
+        token *a = cl[i].kw + 1, *b = cl[i].end;
+        /* Clause bodies may continue over lines; drop the line ends in patterns. */
+        if (strcmp(kw, "priority") == 0) {
+            if (a >= b || a->kind != T_INT)
+                st = tok_error(p, cl[i].kw, "expected an integer after 'priority'");
+            else
+                r.priority = atoi(a->value);
+        } else if (strcmp(kw, "match") == 0 || strcmp(kw, "left") == 0 || strcmp(kw, "not-left") == 0 ||
+                   strcmp(kw, "right") == 0 || strcmp(kw, "not-right") == 0) {
+            token flat[256];
+            int nf = 0;
+            for (token *x = a; x < b; x++)
+                if (x->kind != T_EOL) {
+                    if (nf == 256) {
+                        st = tok_error(p, x, "clause too long (256 tokens)");
+                        break;
+                    }
+                    flat[nf++] = *x;
+                }
+            if (st != GOVNER_OK)
+                break;
+            if (nf == 0) {
+                st = tok_error(p, cl[i].kw, "expected a pattern after '%s'", kw);
+                break;
+            }
+            token *fl = arena_alloc(&p->rs->mem, (size_t)(nf + 1) * sizeof *fl);
+            if (!fl) {
+                st = nomem(p);
+                break;
+            }
+            memcpy(fl, flat, (size_t)nf * sizeof *fl);
+            fl[nf] = flat[nf - 1];
+            fl[nf].kind = T_EOL;
+            fl[nf].col += (int)utf8_length(flat[nf - 1].text, flat[nf - 1].len);
+            bool is_left = kw[0] == 'l' || (kw[0] == 'n' && kw[4] == 'l');
+            pp.backward = is_left;
+            pnode *pat;
+            st = parse_pattern(&pp, fl, fl + nf, &pat);
+            pp.backward = false;
+            if (st != GOVNER_OK)
+                break;
+            if (kw[0] == 'm') {
+                if (body) {
+                    st = tok_error(p, cl[i].kw, "a rule has one 'match' clause");
+                    break;
+                }
+                body = pat;
+            } else {
+                if (n_ctx == 32) {
+                    st = tok_error(p, cl[i].kw, "too many context clauses");
+                    break;
+                }
+                pnode *look = new_node(p, is_left ? P_LOOKBEHIND : P_LOOK, 1);
+                if (!look) {
+                    st = nomem(p);
+                    break;
+                }
+                look->neg = kw[0] == 'n';
+                look->kids[0] = pat;
+                ctx[n_ctx++] = look;
+            }
+        } else if (strcmp(kw, "emit") == 0) {
+            emit e;
+            if (!body) {
+                st = tok_error(p, cl[i].kw, "'emit' must follow the 'match' clause");
+                break;
+            }
+            if ((st = parse_emit(p, &pp, cl[i].kw, b, &e)) == GOVNER_OK && !VEC_PUSH(&emits, e))
+                st = nomem(p);
+        } else if (strcmp(kw, "example") == 0) {
+            st = parse_example(p, cl[i].kw, b);
+        }
+    }
+    if (st == GOVNER_OK && !body)
+        st = tok_error(p, head, "rule '%s' has no 'match' clause", r.name);
+    if (st == GOVNER_OK && emits.len == 0)
+        st = tok_error(p, head, "rule '%s' has no 'emit' clause", r.name);
+    if (st != GOVNER_OK) {
+        VEC_FREE(&emits);
+        VEC_FREE(&pp.caps);
+        return st;
+    }
+
+    /* body := SEQ(left contexts, match, right contexts); contexts are zero-width. */
+    int n_left = 0;
+    for (int i = 0; i < n_ctx; i++)
+        n_left += ctx[i]->kind == P_LOOKBEHIND;
+    pnode *seq = new_node(p, P_SEQ, n_ctx + 1);
+    if (!seq) {
+        VEC_FREE(&emits);
+        VEC_FREE(&pp.caps);
+        return nomem(p);
+    }
+    int k = 0;
+    for (int i = 0; i < n_ctx; i++)
+        if (ctx[i]->kind == P_LOOKBEHIND)
+            seq->kids[k++] = ctx[i];
+    seq->kids[k++] = body;
+    for (int i = 0; i < n_ctx; i++)
+        if (ctx[i]->kind == P_LOOK)
+            seq->kids[k++] = ctx[i];
+    r.body = seq;
+
+    /* Anchor on the match clause (left contexts are zero-width and do not move the start). */
+    u32_vec alex = {0}, aent = {0};
+    bool ok = true;
+    bool anchored = !nullable(body) && first_set(body, &alex, &aent, &ok);
+    if (!ok) {
+        st = nomem(p);
+    } else if (anchored && alex.len + aent.len > 0 && (alex.len == 0 || aent.len == 0)) {
+        r.anchor = alex.len ? ANCHOR_LEX : ANCHOR_ENT;
+        r.n_anchor_ids = (int)(alex.len + aent.len);
+        r.anchor_ids = arena_alloc(&p->rs->mem, (size_t)r.n_anchor_ids * sizeof *r.anchor_ids);
+        if (!r.anchor_ids)
+            st = nomem(p);
+        else
+            memcpy(r.anchor_ids, alex.len ? alex.items : aent.items, (size_t)r.n_anchor_ids * sizeof(uint32_t));
+    }
+    VEC_FREE(&alex);
+    VEC_FREE(&aent);
+
+    r.n_caps = (int)pp.caps.len;
+    r.cap_names = arena_alloc(&p->rs->mem, (pp.caps.len + 1) * sizeof *r.cap_names);
+    r.emits = arena_alloc(&p->rs->mem, (emits.len + 1) * sizeof *r.emits);
+    if (st == GOVNER_OK && (!r.cap_names || !r.emits))
+        st = nomem(p);
+    if (st == GOVNER_OK) {
+        if (pp.caps.len)
+            memcpy(r.cap_names, pp.caps.items, pp.caps.len * sizeof *pp.caps.items);
+        memcpy(r.emits, emits.items, emits.len * sizeof *emits.items);
+        r.n_emits = (int)emits.len;
+        for (size_t ph = 0; ph < p->n_phases; ph++)
+            for (size_t j = 0; j < p->phase_rules[ph].len; j++)
+                if (strcmp(p->phase_rules[ph].items[j].name, r.name) == 0)
+                    st = tok_error(p, head, "rule '%s' is already defined at %s:%d", r.name,
+                                   p->phase_rules[ph].items[j].file, p->phase_rules[ph].items[j].line);
+    }
+    if (st == GOVNER_OK && !VEC_PUSH(&p->phase_rules[p->n_phases - 1], r))
+        st = nomem(p);
+    VEC_FREE(&emits);
+    VEC_FREE(&pp.caps);
+    return st;
+}
+
+/* Section - Statements -------------------------------------------------------------------------- */
+
+static govner_status load_file(parser *p, const char *path, const token *from);
+
+static char *join_path(parser *p, const char *base_file, const char *rel) {
+    if (rel[0] == '/')
+        return arena_strdup(&p->rs->mem, rel);
+    const char *slash = strrchr(base_file, '/');
+    size_t dn = slash ? (size_t)(slash - base_file + 1) : 0;
+    char *out = arena_alloc(&p->rs->mem, dn + strlen(rel) + 1);
+    if (out) {
+        memcpy(out, base_file, dn);
+        strcpy(out + dn, rel);
+    }
+    return out;
+}
+
+static govner_status add_pass(parser *p, const token *at, pass ps) {
+    if (p->n_phases == 0)
+        return tok_error(p, at, "'%s' before any 'phase' statement", at->value);
+    return VEC_PUSH(&p->phase_passes[p->n_phases - 1], ps) ? GOVNER_OK : nomem(p);
+}
+
+static govner_status expect_end(parser *p, const token *t) {
+    return t->kind == T_EOL ? GOVNER_OK : tok_error(p, t, "unexpected token at the end of the statement");
+}
+
+static govner_status type_token(parser *p, const token *t, uint32_t *out) {
+    if (t->kind != T_WORD)
+        return tok_error(p, t, "expected an entity type");
+    int ty = find_type(p->rs, t->value);
+    if (ty < 0)
+        return tok_error(p, t, "unknown entity type '%s' (declare it with 'layer')", t->value);
+    *out = (uint32_t)ty;
+    return GOVNER_OK;
+}
+
+static govner_status lex_token(parser *p, const token *t, uint32_t *out) {
+    if (t->kind != T_LEX)
+        return tok_error(p, t, "expected a lexicon (@name)");
+    int lx = find_lexicon(p->rs, t->value);
+    if (lx < 0)
+        return tok_error(p, t, "unknown lexicon '@%s'", t->value);
+    *out = (uint32_t)lx;
+    return GOVNER_OK;
+}
+
+/* One top-level statement whose tokens (one line) start at t. */
+static govner_status statement(parser *p, token *t) {
+    govner_ruleset *rs = p->rs;
+    if (t->kind != T_WORD)
+        return tok_error(p, t, "expected a statement");
+    const char *kw = t->value;
+    govner_status st;
+    if (strcmp(kw, "include") == 0) {
+        if (t[1].kind != T_STRING)
+            return tok_error(p, &t[1], "expected a file name in quotes after 'include'");
+        if ((st = expect_end(p, &t[2])) != GOVNER_OK)
+            return st;
+        char *path = join_path(p, p->file, t[1].value);
+        if (!path)
+            return nomem(p);
+        return load_file(p, path, &t[1]);
+    }
+    if (strcmp(kw, "lexicon") == 0) {
+        if (t[1].kind != T_WORD)
+            return tok_error(p, &t[1], "expected a lexicon name after 'lexicon'");
+        int lx;
+        if ((st = new_lexicon(p, &t[1], t[1].value, false, &lx)) != GOVNER_OK)
+            return st;
+        if (t[2].kind == T_EOL)
+            return GOVNER_OK; /* inline entries follow, indented */
+        if (t[2].kind != T_STRING)
+            return tok_error(p, &t[2], "expected a file name in quotes, or indented entries on the next lines");
+        if ((st = expect_end(p, &t[3])) != GOVNER_OK)
+            return st;
+        char *path = join_path(p, p->file, t[2].value);
+        if (!path)
+            return nomem(p);
+        st = lexicon_load_file(rs, (uint32_t)lx, path, p->err);
+        if (st == GOVNER_ERR_IO)
+            return tok_error(p, &t[2], "%s: %s", path, p->err->message);
+        return st;
+    }
+    if (strcmp(kw, "class") == 0 || strcmp(kw, "regex") == 0) {
+        if (t[1].kind != T_WORD)
+            return tok_error(p, &t[1], "expected a name after '%s'", kw);
+        if (find_regex(rs, t[1].value) >= 0)
+            return tok_error(p, &t[1], "'%s' is already defined", t[1].value);
+        if (t[2].kind != T_REGEX)
+            return tok_error(p, &t[2], "expected /regular expression/");
+        if ((st = expect_end(p, &t[3])) != GOVNER_OK)
+            return st;
+        int rx;
+        return compile_regex(p, &t[2], t[1].value, kw[0] == 'c', &rx);
+    }
+    if (strcmp(kw, "layer") == 0) {
+        if (t[1].kind != T_WORD)
+            return tok_error(p, &t[1], "expected a layer name");
+        if (!VEC_PUSH(&rs->layers, t[1].value))
+            return nomem(p);
+        if (t[2].kind == T_EOL)
+            return tok_error(p, &t[2], "a layer lists at least one entity type");
+        for (token *x = t + 2; x->kind != T_EOL; x++) {
+            if (x->kind != T_WORD)
+                return tok_error(p, x, "expected an entity type name");
+            if (find_type(rs, x->value) >= 0)
+                return tok_error(p, x, "entity type '%s' is already in a layer", x->value);
+            entity_type et = {.name = x->value, .layer = (uint32_t)rs->layers.len - 1};
+            if (!VEC_PUSH(&rs->types, et))
+                return nomem(p);
+        }
+        return GOVNER_OK;
+    }
+    if (strcmp(kw, "phase") == 0) {
+        if (t[1].kind != T_WORD)
+            return tok_error(p, &t[1], "expected a phase name");
+        if ((st = expect_end(p, &t[2])) != GOVNER_OK)
+            return st;
+        for (size_t i = 0; i < rs->phases.len; i++)
+            if (strcmp(rs->phases.items[i].name, t[1].value) == 0)
+                return tok_error(p, &t[1], "phase '%s' is already defined", t[1].value);
+        phase ph = {.name = t[1].value};
+        void *nr = realloc(p->phase_rules, (p->n_phases + 1) * sizeof *p->phase_rules);
+        if (!nr)
+            return nomem(p);
+        p->phase_rules = nr;
+        void *np = realloc(p->phase_passes, (p->n_phases + 1) * sizeof *p->phase_passes);
+        if (!np)
+            return nomem(p);
+        p->phase_passes = np;
+        memset(&p->phase_rules[p->n_phases], 0, sizeof *p->phase_rules);
+        memset(&p->phase_passes[p->n_phases], 0, sizeof *p->phase_passes);
+        p->n_phases++;
+        return VEC_PUSH(&rs->phases, ph) ? GOVNER_OK : nomem(p);
+    }
+    if (strcmp(kw, "reject") == 0) {
+        pass ps = {.kind = PASS_REJECT};
+        if ((st = type_token(p, &t[1], &ps.type)) != GOVNER_OK || (st = lex_token(p, &t[2], &ps.lex)) != GOVNER_OK ||
+            (st = expect_end(p, &t[3])) != GOVNER_OK)
+            return st;
+        return add_pass(p, t, ps);
+    }
+    if (strcmp(kw, "propagate") == 0) {
+        pass ps = {.kind = PASS_PROPAGATE};
+        if ((st = type_token(p, &t[1], &ps.type)) != GOVNER_OK)
+            return st;
+        token *x = &t[2];
+        if (x->kind == T_WORD && strcmp(x->value, "priority") == 0) {
+            if (x[1].kind != T_INT)
+                return tok_error(p, &x[1], "expected an integer after 'priority'");
+            ps.priority = atoi(x[1].value);
+            x += 2;
+        }
+        if ((st = expect_end(p, x)) != GOVNER_OK)
+            return st;
+        return add_pass(p, t, ps);
+    }
+    if (strcmp(kw, "merge") == 0) {
+        pass ps = {.kind = PASS_MERGE};
+        if ((st = type_token(p, &t[1], &ps.type)) != GOVNER_OK)
+            return st;
+        if (t[2].kind != T_WORD)
+            return tok_error(p, &t[2], "expected the attribute to merge");
+        ps.attr = t[2].value;
+        if ((st = expect_end(p, &t[3])) != GOVNER_OK)
+            return st;
+        return add_pass(p, t, ps);
+    }
+    if (strcmp(kw, "jurisdiction") == 0) {
+        pass ps = {.kind = PASS_JURISDICTION};
+        if ((st = lex_token(p, &t[1], &ps.lex)) != GOVNER_OK || (st = expect_end(p, &t[2])) != GOVNER_OK)
+            return st;
+        return add_pass(p, t, ps);
+    }
+    return tok_error(p, t, "unknown statement '%s'", kw);
+}
+
+/* Finish the collected block: a rule, a top-level example, or inline lexicon lines (done already). */
+static govner_status flush_block(parser *p) {
+    govner_status st = GOVNER_OK;
+    if (p->toks.len == 0)
+        return st;
+    token *t = p->toks.items;
+    if (t->kind == T_WORD && strcmp(t->value, "rule") == 0)
+        st = compile_rule(p);
+    else if (t->kind == T_WORD && strcmp(t->value, "example") == 0)
+        st = parse_example(p, t, t + p->toks.len);
+    p->toks.len = 0;
+    return st;
+}
+
+static govner_status load_file(parser *p, const char *path, const token *from) {
+    char *real = realpath(path, NULL);
+    if (!real) {
+        if (from)
+            return tok_error(p, from, "cannot open '%s': %s", path, strerror(errno));
+        return error_set(p->err, GOVNER_ERR_IO, path, 0, 0, NULL, "cannot open rules: %s", strerror(errno));
+    }
+    for (int i = 0; i < p->depth; i++)
+        if (strcmp(p->include_stack[i], real) == 0) {
+            free(real);
+            return tok_error(p, from, "include cycle: '%s' includes itself", path);
+        }
+    if (p->depth == MAX_INCLUDE_DEPTH) {
+        free(real);
+        return tok_error(p, from, "includes nested deeper than %d", MAX_INCLUDE_DEPTH);
+    }
+    const char *real_copy = arena_strdup(&p->rs->mem, real);
+    free(real);
+    if (!real_copy)
+        return nomem(p);
+
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (from)
+            return tok_error(p, from, "cannot open '%s': %s", path, strerror(errno));
+        return error_set(p->err, GOVNER_ERR_IO, path, 0, 0, NULL, "cannot open rules: %s", strerror(errno));
+    }
+    /* Lines stay alive in the arena: tokens and error messages point into them. */
+    VEC(char) buf = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (!VEC_RESERVE(&buf, n)) {
+            fclose(f);
+            VEC_FREE(&buf);
+            return nomem(p);
+        }
+        memcpy(buf.items + buf.len, chunk, n);
+        buf.len += n;
+    }
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        VEC_FREE(&buf);
+        return error_set(p->err, GOVNER_ERR_IO, path, 0, 0, NULL, "cannot read rules");
+    }
+    char *text = arena_strndup(&p->rs->mem, buf.items ? buf.items : "", buf.len);
+    size_t len = buf.len;
+    VEC_FREE(&buf);
+    if (!text)
+        return nomem(p);
+
+    const char *saved_file = p->file;
+    VEC(token) saved_toks = {p->toks.items, p->toks.len, p->toks.cap};
+    memset(&p->toks, 0, sizeof p->toks);
+    p->file = arena_strdup(&p->rs->mem, path);
+    p->include_stack[p->depth++] = real_copy;
+
+    govner_status st = GOVNER_OK;
+    size_t bad_at = govner_utf8_check(text, len);
+    if (bad_at != len) {
+        int line_no = 1;
+        size_t ls = 0;
+        for (size_t i = 0; i < bad_at; i++)
+            if (text[i] == '\n')
+                line_no++, ls = i + 1;
+        st = error_set(p->err, GOVNER_ERR_RULES, p->file, line_no, (int)utf8_length(text + ls, bad_at - ls) + 1, NULL,
+                       "rule file is not valid UTF-8");
+    }
+    int line_no = 0;
+    int lexicon_block = -1;     /* inline lexicon being filled */
+    char *line = text;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        line += 3;
+    while (st == GOVNER_OK && line < text + len) {
+        line_no++;
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        size_t ll = strlen(line);
+        if (ll && line[ll - 1] == '\r')
+            line[ll - 1] = '\0';
+        const char *s = line;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        bool blank = *s == '\0' || *s == '#';
+        bool indented = s != line;
+        if (!blank && indented) {
+            if (lexicon_block >= 0) {
+                st = lexicon_add_line(p->rs, (uint32_t)lexicon_block, s, strlen(s), p->file, line_no, p->err);
+                if (st != GOVNER_OK) {
+                    p->err->column += (int)(s - line);
+                    snprintf(p->err->source_line, sizeof p->err->source_line, "%s", line);
+                }
+            } else if (p->toks.len == 0) {
+                token at = {.line = line_no, .col = (int)(s - line) + 1, .line_text = line};
+                st = tok_error(p, &at, "indented line outside a rule or lexicon");
+            } else {
+                st = lex_line(p, line, line_no);
+            }
+        } else if (!blank) {
+            lexicon_block = -1;
+            if ((st = flush_block(p)) != GOVNER_OK)
+                break;
+            size_t first = p->toks.len;
+            if ((st = lex_line(p, line, line_no)) != GOVNER_OK)
+                break;
+            token *t = &p->toks.items[first];
+            if (t->kind == T_WORD && (strcmp(t->value, "rule") == 0 || strcmp(t->value, "example") == 0)) {
+                /* A block: keep its tokens until the next statement. */
+            } else {
+                st = statement(p, t);
+                if (st == GOVNER_OK && t->kind == T_WORD && strcmp(t->value, "lexicon") == 0 && t[2].kind == T_EOL)
+                    lexicon_block = (int)p->rs->lexicons.len - 1;
+                p->toks.len = 0;
+            }
+        }
+        line = nl ? nl + 1 : text + len;
+    }
+    if (st == GOVNER_OK)
+        st = flush_block(p);
+    VEC_FREE(&p->toks);
+    p->toks.items = saved_toks.items;
+    p->toks.len = saved_toks.len;
+    p->toks.cap = saved_toks.cap;
+    p->depth--;
+    p->file = saved_file;
+    return st;
+}
+
+govner_status rules_load(govner_ruleset *rs, const char *path, govner_error *err) {
+    parser p = {.rs = rs, .err = err};
+    govner_status st = load_file(&p, path, NULL);
+    if (st == GOVNER_OK && rs->phases.len == 0)
+        st = error_set(err, GOVNER_ERR_RULES, path, 0, 0, NULL, "no phase defined: nothing to match");
+    for (size_t i = 0; i < p.n_phases; i++) {
+        if (st == GOVNER_OK) {
+            phase *ph = &rs->phases.items[i];
+            size_t nr = p.phase_rules[i].len, np = p.phase_passes[i].len;
+            ph->rules = arena_alloc(&rs->mem, (nr + 1) * sizeof *ph->rules);
+            ph->passes = arena_alloc(&rs->mem, (np + 1) * sizeof *ph->passes);
+            if (!ph->rules || !ph->passes) {
+                st = nomem(&p);
+            } else {
+                if (nr)
+                    memcpy(ph->rules, p.phase_rules[i].items, nr * sizeof *ph->rules);
+                if (np)
+                    memcpy(ph->passes, p.phase_passes[i].items, np * sizeof *ph->passes);
+                ph->n_rules = nr;
+                ph->n_passes = np;
+                rs->n_rules += nr;
+            }
+        }
+        VEC_FREE(&p.phase_rules[i]);
+        VEC_FREE(&p.phase_passes[i]);
+    }
+    free(p.phase_rules);
+    free(p.phase_passes);
+    VEC_FREE(&p.toks);
+    return st;
+}

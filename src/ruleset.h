@@ -1,0 +1,153 @@
+/* ruleset.h - the compiled form of the rules, shared by the parser (rules.c), the lexicon loader
+ * (lexicon.c), the pattern engine (pattern.c) and the document passes (docpass.c).
+ * A ruleset is immutable after govner_ruleset_load returns. */
+#ifndef GOVNER_RULESET_H
+#define GOVNER_RULESET_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "govner.h"
+#include "trie.h"
+#include "vec.h"
+
+/* One lexicon entry. Entries sharing a text are chained through `next` from their trie node. */
+typedef struct {
+    const char *text;
+    uint32_t lex;           /* index into ruleset.lexicons */
+    int32_t next;           /* next entry on the same trie node, or -1 */
+    const govner_attr *attrs;
+    uint32_t n_attrs;
+} lex_entry;
+
+typedef struct {
+    const char *name;       /* "surname"; literals are named by their text in quotes */
+    const char *file;
+    int line;
+    bool literal;
+} lexicon;
+
+/* A named regular expression (`regex`) or single-character class (`class`). */
+typedef struct {
+    const char *name;
+    pcre2_code *code;
+    bool is_class;          /* matches exactly one code point; results are memoised per matcher */
+    uint32_t class_slot;    /* index among classes, for the memo */
+} regex_def;
+
+typedef enum {
+    P_SEQ, P_ALT, P_REP, P_CAP, P_LEX, P_ENT, P_REGEX, P_BOL, P_EOL, P_LOOK, P_LOOKBEHIND
+} pnode_kind;
+
+typedef struct pnode {
+    pnode_kind kind;
+    bool neg;               /* P_LOOK/P_LOOKBEHIND: negative */
+    int min, max;           /* P_REP; max < 0 means unbounded */
+    uint32_t id;            /* lexicon, entity type, regex or capture index */
+    struct pnode **kids;
+    int n_kids;
+} pnode;
+
+typedef struct {
+    const char *key;
+    int cap;                /* capture index, or -1 for a constant */
+    const char *value;      /* the constant */
+    bool is_list;           /* key=[capture]: always a JSON array */
+} emit_attr;
+
+typedef struct {
+    uint32_t type;
+    int cap;                /* capture whose spans become entities; -1: the whole match */
+    emit_attr *attrs;
+    int n_attrs;
+} emit;
+
+typedef struct {
+    const char *name;
+    const char *file;
+    int line;
+    int priority;
+    pnode *body;            /* match clause with left/right context folded in */
+    const char **cap_names;
+    int n_caps;
+    emit *emits;
+    int n_emits;
+    /* Where matching may start: a lexicon or entity type that every match begins with, or anywhere. */
+    enum { ANCHOR_ANY, ANCHOR_LEX, ANCHOR_ENT } anchor;
+    uint32_t *anchor_ids;
+    int n_anchor_ids;
+} rule;
+
+typedef enum { PASS_PROPAGATE, PASS_MERGE, PASS_JURISDICTION, PASS_REJECT } pass_kind;
+
+typedef struct {
+    pass_kind kind;
+    uint32_t type;          /* entity type the pass acts on */
+    uint32_t lex;           /* PASS_REJECT, PASS_JURISDICTION: the lexicon */
+    const char *attr;       /* PASS_MERGE: the list attribute merged across mentions */
+    int priority;           /* PASS_PROPAGATE: priority of the new mentions */
+    /* PASS_JURISDICTION: the province-level entries of the lexicon, found at load time. */
+    const lex_entry **provinces;
+    size_t n_provinces;
+} pass;
+
+typedef struct {
+    const char *name;
+    rule *rules;
+    size_t n_rules;
+    pass *passes;           /* run in order after the phase's rules, before the next phase */
+    size_t n_passes;
+} phase;
+
+typedef struct {
+    uint32_t type;
+    const char *text;
+    const char *key, *value; /* optional attribute to check, or NULL */
+} expectation;
+
+typedef struct {
+    const char *file;
+    int line;
+    const char *text;
+    bool negative;          /* "!>": none of the expectations may be produced */
+    expectation *expect;
+    int n_expect;
+} example;
+
+typedef struct {
+    const char *name;
+    uint32_t layer;         /* entities of one layer never overlap in the output */
+} entity_type;
+
+struct govner_ruleset {
+    arena mem;
+    trie trie;
+    VEC(lex_entry) entries;
+    VEC(lexicon) lexicons;
+    VEC(regex_def) regexes;
+    VEC(entity_type) types;
+    VEC(const char *) layers;
+    VEC(phase) phases;
+    VEC(example) examples;
+    size_t n_rules;
+    uint32_t n_classes;
+    uint32_t max_lex_len;   /* longest entry in code points */
+};
+
+/* Parse and compile the rules at `path` into `rs` (rules.c). */
+govner_status rules_load(govner_ruleset *rs, const char *path, govner_error *err);
+
+/* Load a lexicon file, or one inline entry, into lexicon `lex` (lexicon.c). */
+govner_status lexicon_load_file(govner_ruleset *rs, uint32_t lex, const char *path, govner_error *err);
+govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *line, size_t len,
+                               const char *file, int line_no, govner_error *err);
+
+/* Set err fields, printf-style. Returns err->status. */
+govner_status error_set(govner_error *err, govner_status st, const char *file, int line, int col,
+                        const char *source_line, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+#endif

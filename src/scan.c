@@ -1,0 +1,106 @@
+/* scan.c - one pass of the lexicon automaton over a document.
+ *
+ * The text is decoded once into code points (offsets in the output are code points), then every
+ * position is walked down the trie for as long as the trie has a path; every entry on the way is a
+ * hit. A position where no entry starts costs one table lookup. */
+#include <string.h>
+
+#include "matcher.h"
+#include "utf8.h"
+
+static bool grow_u32(uint32_t **p, size_t *cap, size_t need) {
+    if (need <= *cap)
+        return true;
+    size_t nc = *cap ? *cap : 256;
+    while (nc < need)
+        nc *= 2;
+    uint32_t *q = realloc(*p, nc * sizeof *q);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = nc;
+    return true;
+}
+
+bool index_build(pos_index *ix, uint32_t n, size_t n_items, const void *items, size_t stride, bool by_end) {
+    if (!grow_u32(&ix->at, &ix->cap_at, (size_t)n + 2) || !grow_u32(&ix->order, &ix->cap_order, n_items + 1))
+        return false;
+    memset(ix->at, 0, ((size_t)n + 2) * sizeof *ix->at);
+    /* Items are structs whose first two fields are uint32_t start and end. */
+    const unsigned char *base = items;
+    for (size_t i = 0; i < n_items; i++) {
+        const uint32_t *se = (const uint32_t *)(base + i * stride);
+        ix->at[se[by_end] + 1]++;
+    }
+    for (uint32_t i = 1; i <= n + 1; i++)
+        ix->at[i] += ix->at[i - 1];
+    /* Counting sort, stable: ties keep the items' order. */
+    uint32_t *fill = ix->order;
+    for (size_t i = 0; i < n_items; i++) {
+        const uint32_t *se = (const uint32_t *)(base + i * stride);
+        fill[ix->at[se[by_end]]++] = (uint32_t)i;
+    }
+    /* at[] now holds ends; shift back to starts. */
+    memmove(ix->at + 1, ix->at, ((size_t)n + 1) * sizeof *ix->at);
+    ix->at[0] = 0;
+    return true;
+}
+
+govner_status scan_document(govner_matcher *m, govner_error *err) {
+    const govner_ruleset *rs = m->rs;
+    const unsigned char *s = (const unsigned char *)m->text;
+    size_t len = m->len;
+    if (!grow_u32(&m->cps, &m->cap_n, len + 1))
+        goto nomem;
+    {
+        size_t cap_b = m->cap_n;
+        uint32_t *bo = realloc(m->byte_of, cap_b * sizeof *bo);
+        if (!bo)
+            goto nomem;
+        m->byte_of = bo;
+    }
+    uint32_t n = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        int k = s[i] < 0x80 ? (cp = s[i], 1) : utf8_decode(s + i, len - i, &cp);
+        if (k == 0)
+            return error_set(err, GOVNER_ERR_INPUT, "", 0, 0, NULL, "invalid UTF-8 at byte %zu", i);
+        m->cps[n] = cp;
+        m->byte_of[n] = (uint32_t)i;
+        n++;
+        i += (size_t)k;
+    }
+    m->byte_of[n] = (uint32_t)len;
+    m->n = n;
+
+    m->hits.len = 0;
+    const trie *t = &rs->trie;
+    uint32_t max_len = rs->max_lex_len;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t node = TRIE_ROOT;
+        size_t first = m->hits.len;
+        uint32_t lim = n - i < max_len ? n - i : max_len;
+        for (uint32_t j = 0; j < lim; j++) {
+            node = trie_step(t, node, m->cps[i + j]);
+            if (node == TRIE_NONE)
+                break;
+            for (int32_t e = t->value[node]; e >= 0; e = rs->entries.items[e].next) {
+                hit h = {i, i + j + 1, (uint32_t)e};
+                if (!VEC_PUSH(&m->hits, h))
+                    goto nomem;
+            }
+        }
+        /* Longer first among hits of one start: reverse the group. */
+        for (size_t a = first, b = m->hits.len; b > a + 1; a++, b--) {
+            hit tmp = m->hits.items[a];
+            m->hits.items[a] = m->hits.items[b - 1];
+            m->hits.items[b - 1] = tmp;
+        }
+    }
+    if (!index_build(&m->hit_start, n, m->hits.len, m->hits.items, sizeof(hit), false) ||
+        !index_build(&m->hit_end, n, m->hits.len, m->hits.items, sizeof(hit), true))
+        goto nomem;
+    return GOVNER_OK;
+nomem:
+    return error_set(err, GOVNER_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+}

@@ -1,0 +1,114 @@
+/* trie.c - insertion into the hashed-edge trie. Lookups are inline in trie.h. */
+#include "trie.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+
+static bool add_node(trie *t, uint32_t *out) {
+    if (t->n_nodes == t->cap_nodes) {
+        size_t nc = t->cap_nodes ? t->cap_nodes * 2 : 1024;
+        int32_t *v = realloc(t->value, nc * sizeof *v);
+        if (!v)
+            return false;
+        t->value = v;
+        t->cap_nodes = nc;
+    }
+    t->value[t->n_nodes] = -1;
+    *out = (uint32_t)t->n_nodes++;
+    return true;
+}
+
+bool trie_init(trie *t) {
+    memset(t, 0, sizeof *t);
+    t->mask = 1023;
+    t->keys = calloc(t->mask + 1, sizeof *t->keys);
+    t->vals = malloc((t->mask + 1) * sizeof *t->vals);
+    t->root_bmp = malloc(0x10000 * sizeof *t->root_bmp);
+    uint32_t root;
+    if (!t->keys || !t->vals || !t->root_bmp || !add_node(t, &root)) {
+        trie_free(t);
+        return false;
+    }
+    memset(t->root_bmp, 0xFF, 0x10000 * sizeof *t->root_bmp);
+    return true;
+}
+
+void trie_free(trie *t) {
+    free(t->keys);
+    free(t->vals);
+    free(t->root_bmp);
+    free(t->value);
+    memset(t, 0, sizeof *t);
+}
+
+static void put(uint64_t *keys, uint32_t *vals, size_t mask, uint64_t key, uint32_t val) {
+    uint64_t h = key * 0x9E3779B97F4A7C15ull;
+    size_t i = (size_t)(h >> 20) & mask;
+    while (keys[i] != 0)
+        i = (i + 1) & mask;
+    keys[i] = key;
+    vals[i] = val;
+}
+
+static bool grow(trie *t) {
+    size_t nmask = t->mask * 2 + 1;
+    uint64_t *keys = calloc(nmask + 1, sizeof *keys);
+    uint32_t *vals = malloc((nmask + 1) * sizeof *vals);
+    if (!keys || !vals) {
+        free(keys);
+        free(vals);
+        return false;
+    }
+    for (size_t i = 0; i <= t->mask; i++)
+        if (t->keys[i])
+            put(keys, vals, nmask, t->keys[i], t->vals[i]);
+    free(t->keys);
+    free(t->vals);
+    t->keys = keys;
+    t->vals = vals;
+    t->mask = nmask;
+    return true;
+}
+
+uint32_t trie_insert(trie *t, const char *s, size_t len) {
+    uint32_t node = TRIE_ROOT;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        int n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
+        if (n == 0)
+            return TRIE_NONE;
+        i += (size_t)n;
+        uint32_t next = trie_step(t, node, cp);
+        if (next == TRIE_NONE) {
+            if (!add_node(t, &next))
+                return TRIE_NONE;
+            if (node == TRIE_ROOT && cp < 0x10000) {
+                t->root_bmp[cp] = next;
+            } else {
+                if ((t->used + 1) * 2 > t->mask + 1 && !grow(t))
+                    return TRIE_NONE;
+                put(t->keys, t->vals, t->mask, (((uint64_t)node << 21) | cp) + 1, next);
+                t->used++;
+            }
+        }
+        node = next;
+    }
+    return node;
+}
+
+uint32_t trie_find(const trie *t, const char *s, size_t len) {
+    uint32_t node = TRIE_ROOT;
+    size_t i = 0;
+    while (i < len && node != TRIE_NONE) {
+        uint32_t cp;
+        int n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
+        if (n == 0)
+            return TRIE_NONE;
+        i += (size_t)n;
+        node = trie_step(t, node, cp);
+    }
+    return node;
+}

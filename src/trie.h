@@ -1,0 +1,53 @@
+/* trie.h - the lexicon automaton: a trie over code points with hashed edges.
+ *
+ * Every lexicon entry and every literal of every rule goes into one trie, so a document is scanned
+ * once for all of them (see scan.c). Edges live in one open-addressing table keyed by
+ * (node, code point); edges out of the root for the Basic Multilingual Plane are a direct array,
+ * because every position of the text starts there. */
+#ifndef GOVNER_TRIE_H
+#define GOVNER_TRIE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TRIE_ROOT 0u
+#define TRIE_NONE UINT32_MAX
+
+typedef struct {
+    uint64_t *keys;     /* (node << 21 | cp) + 1; 0 marks an empty slot */
+    uint32_t *vals;     /* child node */
+    size_t mask, used;
+    uint32_t *root_bmp; /* 0x10000 direct children of the root, TRIE_NONE when absent */
+    int32_t *value;     /* per node: first value (an entry index), or -1 */
+    size_t n_nodes, cap_nodes;
+} trie;
+
+bool trie_init(trie *t);
+void trie_free(trie *t);
+
+/* Node reached by the code points of s[0..len) (valid UTF-8), creating nodes as needed.
+ * TRIE_NONE when out of memory. */
+uint32_t trie_insert(trie *t, const char *s, size_t len);
+
+/* Child of `node` by `cp`, or TRIE_NONE. */
+static inline uint32_t trie_step(const trie *t, uint32_t node, uint32_t cp) {
+    if (node == TRIE_ROOT && cp < 0x10000)
+        return t->root_bmp[cp];
+    uint64_t key = (((uint64_t)node << 21) | cp) + 1;
+    uint64_t h = key * 0x9E3779B97F4A7C15ull;
+    size_t i = (size_t)(h >> 20) & t->mask;
+    for (;;) {
+        uint64_t k = t->keys[i];
+        if (k == key)
+            return t->vals[i];
+        if (k == 0)
+            return TRIE_NONE;
+        i = (i + 1) & t->mask;
+    }
+}
+
+/* Node reached by s[0..len), or TRIE_NONE; does not insert. */
+uint32_t trie_find(const trie *t, const char *s, size_t len);
+
+#endif
