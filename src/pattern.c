@@ -49,13 +49,18 @@ static int m_cont(run *r, const cont *k, uint32_t pos) {
         if (pos == k->start) /* an empty iteration: stop repeating, or it would loop forever */
             return m_cont(r, k->next, pos);
         int count = k->i;
+        if (n->lazy && count >= n->min) {
+            int res = m_cont(r, k->next, pos);
+            if (res)
+                return res;
+        }
         if (n->max < 0 || count < n->max) {
             cont c = {n, count + 1, pos, k->next};
             int res = m_node(r, n->kids[0], pos, &c);
             if (res)
                 return res;
         }
-        return count >= n->min ? m_cont(r, k->next, pos) : 0;
+        return count >= n->min && !n->lazy ? m_cont(r, k->next, pos) : 0;
     }
     case P_CAP: {
         govner_matcher *m = r->m;
@@ -216,11 +221,13 @@ static int m_node(run *r, const pnode *n, uint32_t pos, const cont *k) {
             res = m_node(r, n->kids[i], pos, k);
         break;
     case P_REP:
-        if (n->max != 0) {
+        if (n->lazy && n->min == 0)
+            res = m_cont(r, k, pos);
+        if (res == 0 && n->max != 0) {
             cont first = {n, 1, pos, k};
             res = m_node(r, n->kids[0], pos, &first);
         }
-        if (res == 0 && n->min == 0)
+        if (res == 0 && n->min == 0 && !n->lazy)
             res = m_cont(r, k, pos);
         break;
     case P_CAP: {

@@ -8,7 +8,8 @@
  *   3. earlier start;
  *   4. earlier creation (rule order in the files, then text order).
  * A candidate is kept when it overlaps nothing already kept in its layer. The ranking is a total
- * order, so the result does not depend on the sort algorithm. */
+ * order, so the result does not depend on the sort algorithm. Before ranking, a candidate that
+ * crosses or sits inside an entity of another layer kept by an earlier phase is dropped. */
 #include <string.h>
 
 #include "matcher.h"
@@ -38,8 +39,54 @@ static int pos_cmp(const void *pa, const void *pb) {
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* A candidate may contain an entity kept earlier in another layer (a title contains its
+ * organization), or lie apart from it; it may not cross it or sit inside it (省长 in 湖南省长沙市). */
+static bool fits_earlier(const govner_matcher *m, const uint32_t *owner, const cand *c) {
+    const govner_ruleset *rs = m->rs;
+    uint32_t layer = rs->types.items[c->type].layer;
+    for (size_t l = 0; l < rs->layers.len; l++) {
+        if (l == layer)
+            continue;
+        const uint32_t *own = owner + l * m->n;
+        for (uint32_t p = c->start; p < c->end; p++) {
+            if (!own[p])
+                continue;
+            const cand *e = &m->ents.items[own[p] - 1];
+            if (e->start < c->start || e->end > c->end)
+                return false;
+            p = e->end - 1;
+        }
+    }
+    return true;
+}
+
+static bool drop_misfits(govner_matcher *m) {
+    const govner_ruleset *rs = m->rs;
+    if (m->ents.len == 0 || m->cands.len == 0)
+        return true;
+    size_t need = (size_t)m->n * rs->layers.len;
+    uint32_t *owner = calloc(need ? need : 1, sizeof *owner);
+    if (!owner)
+        return false;
+    for (size_t i = 0; i < m->ents.len; i++) {
+        const cand *e = &m->ents.items[i];
+        uint32_t *own = owner + (size_t)rs->types.items[e->type].layer * m->n;
+        for (uint32_t p = e->start; p < e->end; p++)
+            own[p] = (uint32_t)i + 1;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < m->cands.len; i++)
+        if (fits_earlier(m, owner, &m->cands.items[i]))
+            m->cands.items[kept++] = m->cands.items[i];
+    m->cands.len = kept;
+    free(owner);
+    return true;
+}
+
 bool resolve(govner_matcher *m) {
     const govner_ruleset *rs = m->rs;
+    if (!drop_misfits(m))
+        return false;
     if (!VEC_RESERVE(&m->ents, m->cands.len))
         return false;
     memcpy(m->ents.items + m->ents.len, m->cands.items, m->cands.len * sizeof *m->cands.items);

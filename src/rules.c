@@ -502,6 +502,12 @@ static govner_status parse_item(pparse *pp, pnode **out) {
         r->kids[0] = n;
         n = r;
         pp->t++;
+        /* A '?' written right after a quantifier makes it lazy: {1,8}? *? +? ?? */
+        if (pp->t < pp->end && pp->t->kind == T_QUANT && pp->t->text[0] == '?' &&
+            pp->t->text == pp->t[-1].text + pp->t[-1].len) {
+            r->lazy = true;
+            pp->t++;
+        }
     }
     *out = n;
     return GOVNER_OK;

@@ -45,6 +45,7 @@ typedef enum {
 typedef struct pnode {
     pnode_kind kind;
     bool neg;               /* P_LOOK/P_LOOKBEHIND: negative */
+    bool lazy;              /* P_REP: fewest repetitions first */
     int min, max;           /* P_REP; max < 0 means unbounded */
     uint32_t id;            /* lexicon, entity type, regex or capture index */
     struct pnode **kids;

