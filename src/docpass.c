@@ -60,22 +60,47 @@ static bool propagate(govner_matcher *m, const pass *ps) {
             return false;
         }
     }
-    bool ok = true;
-    if (seeds.len) {
-        for (uint32_t p = 0; p < m->n && ok; p++)
-            for (size_t j = 0; j < seeds.len; j++) {
-                const cand *o = &m->ents.items[seeds.items[j]];
-                if (m->cps[o->start] != m->cps[p] || o->start == p || !same_text(m, o, p))
-                    continue;
-                cand c = *o;
-                c.start = p;
-                c.end = p + (o->end - o->start);
-                c.priority = ps->priority;
-                c.seq = m->seq++;
-                c.rule = "propagate";
-                ok = VEC_PUSH(&m->cands, c);
-            }
+    /* A new mention fills a gap, or replaces a shorter mention of the same type that it covers
+     * (许达 -> 许达哲); it never displaces anything else of its layer. */
+    if (seeds.len == 0)
+        return true;
+    const govner_ruleset *rs = m->rs;
+    uint32_t layer = rs->types.items[ps->type].layer;
+    uint32_t *owner = calloc(m->n + 1, sizeof *owner);
+    bool ok = owner != NULL;
+    for (size_t i = 0; ok && i < m->ents.len; i++) {
+        const cand *e = &m->ents.items[i];
+        if (rs->types.items[e->type].layer == layer)
+            for (uint32_t p = e->start; p < e->end; p++)
+                owner[p] = (uint32_t)i + 1;
     }
+    for (uint32_t p = 0; ok && p < m->n; p++)
+        for (size_t j = 0; ok && j < seeds.len; j++) {
+            const cand *o = &m->ents.items[seeds.items[j]];
+            if (m->cps[o->start] != m->cps[p] || o->start == p || !same_text(m, o, p))
+                continue;
+            uint32_t end = p + (o->end - o->start);
+            int priority = ps->priority;
+            bool fits = true;
+            for (uint32_t q = p; q < end && fits; q++) {
+                if (!owner[q])
+                    continue;
+                const cand *e = &m->ents.items[owner[q] - 1];
+                fits = e->type == ps->type && e->start >= p && e->end <= end && e->end - e->start < end - p;
+                if (fits && e->priority >= priority)
+                    priority = e->priority + 1;
+            }
+            if (!fits)
+                continue;
+            cand c = *o;
+            c.start = p;
+            c.end = end;
+            c.priority = priority;
+            c.seq = m->seq++;
+            c.rule = "propagate";
+            ok = VEC_PUSH(&m->cands, c);
+        }
+    free(owner);
     VEC_FREE(&seeds);
     return ok && resolve(m);
 }

@@ -90,7 +90,23 @@ def write(path, header, rows):
             f.write(r + "\n")
     print(f"{os.path.relpath(path, ROOT)}: {len(rows)} entries")
 
+def jieba_words():
+    """word -> (freq, pos) of jieba's dictionary."""
+    out = {}
+    with open(os.path.join(GAZ, "jieba", "dict.txt"), encoding="utf-8") as f:
+        for line in f:
+            p = line.split()
+            if len(p) == 3:
+                out[p[0]] = (int(p[1]), p[2])
+    return out
+
+def common_word(words, w):
+    """A frequent word that jieba does not tag as a place: a short name equal to it is not a place."""
+    freq, pos = words.get(w, (0, "ns"))
+    return freq >= 100 and not pos.startswith("ns")
+
 def places():
+    words = jieba_words()
     rows = {}   # text -> attrs; a text claimed by two divisions keeps only what they share
 
     def add(text, **attrs):
@@ -146,6 +162,8 @@ def places():
         if name in ("市辖区",):
             continue
         pcode = provinces[r["provinceCode"]]
+        if name in SHORT_STOP or common_word(words, name):
+            continue   # generic district names: 城区, 郊区, 矿区
         add(name, code=code, level="county", province=pcode, full=name)
         for s in short_county(name):
             county_short.append((s, dict(code=code, level="county", province=pcode, full=name)))
@@ -167,7 +185,7 @@ def places():
     # (天长 in 连续天长沙): a lexicon of their own, which the rules rank below the others.
     seen = {}
     for text, attrs in county_short:
-        if text in rows or len(text) < 2:
+        if text in rows or len(text) < 2 or common_word(words, text):
             continue
         if text in seen and seen[text].get("code") != attrs["code"]:
             seen[text] = {"level": "county", "ambiguous": "yes"}
@@ -293,10 +311,16 @@ def organizations():
                 "社", "公司", "集团", "大学", "学院", "医院", "银行", "协会", "学会", "联合会", "研究所", "研究院",
                 "中心", "党", "政府", "法院", "检察院", "组织", "基金会", "电视台", "广播电台", "出版社", "总会", "队",
                 "军", "军区", "议会", "国会", "联盟", "论坛", "交易所", "会")
+    # Generic names of kinds of bodies, not of one body.
+    generic = set("""党委政府 党组织 基层党组织 党支部 党总支 居委会 村委会 人民政府 政府机关 国家机关 事业单位 党政机关
+    企事业单位 职能部门 主管部门 有关部门 相关部门 各级政府 地方政府 中央政府 上级党委 基层组织 群众组织 社会组织
+    民间组织 学术团体 人民团体 国有企业 民营企业 外资企业 合资企业 上市公司 子公司 分公司 总公司 母公司""".split())
     rows = []
     with open(os.path.join(GAZ, "jieba", "jieba_nt.txt"), encoding="utf-8") as f:
         for line in f:
             w = line.strip()
+            if w in generic:
+                continue
             if 3 <= len(w) <= 20 and w.endswith(suffixes) and all("\u4e00" <= ch <= "\u9fff" for ch in w):
                 rows.append(w)
     header = """# Source: organization words (nt) of jieba 0.42.1 (Debian python3-jieba, license MIT) that end in

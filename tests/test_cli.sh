@@ -1,0 +1,122 @@
+#!/bin/sh
+# The govner command's contract: modes, output fields, batches, exit codes, bad input.
+#   test_cli.sh GOVNER RULES TESTS_DIR
+set -u
+govner=$1
+rules=$2
+tests=$3
+tmp=$(mktemp -d)
+trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+failures=0
+check() { # check DESCRIPTION COMMAND...: the command must succeed
+    desc=$1
+    shift
+    if "$@"; then echo "ok   $desc"; else echo "FAIL $desc"; failures=$((failures + 1)); fi
+}
+g() { "$govner" --rules "$rules" "$@"; }
+report="$tests/cases/hunan-2021-08-09.txt"
+
+# --help and usage errors
+check "--help goes to stdout, exit 0" sh -c "'$govner' --help | grep -q '^Usage: govner'"
+"$govner" --frobnicate > "$tmp/usage.out" 2> "$tmp/err"
+check "unknown option: exit 2, message on stderr" sh -c "[ $? -eq 2 ] && grep -q 'govner: error: unknown option' '$tmp/err' && [ ! -s '$tmp/usage.out' ]"
+"$govner" -j zero x > /dev/null 2>&1
+check "bad -j value: exit 2" [ $? -eq 2 ]
+
+# stdin: one JSON object, text equals the input slice at both offset pairs
+g < "$report" > "$tmp/one.json"
+check "stdin gives one JSON object" python3 - "$tmp/one.json" "$report" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+text = open(sys.argv[2], encoding="utf-8").read()
+raw = text.encode("utf-8")
+assert d["encoding"] == "utf-8" and len(d["entities"]) > 40
+for e in d["entities"]:
+    assert e["text"] == text[e["start"]:e["end"]], e
+    assert raw[e["byte_start"]:e["byte_end"]].decode("utf-8") == e["text"], e
+    assert e["type"] in ("person", "title", "place", "organization") and e["rule"]
+    if e["type"] == "person":
+        assert isinstance(e["titles"], list)
+persons = {e["text"]: e["titles"] for e in d["entities"] if e["type"] == "person"}
+assert persons["许达哲"] == ["省委书记", "省人大常委会主任", "省委新冠肺炎疫情防控工作领导小组第一组长"], persons["许达哲"]
+hunan = [e for e in d["entities"] if e["text"] == "湖南省" and e["type"] == "place"]
+assert hunan and hunan[0]["code"] == "430000" and hunan[0]["level"] == "province"
+PY
+echo "许达哲出席" | g - > "$tmp/dash.json"
+check "'-' reads stdin" grep -q '"entities"' "$tmp/dash.json"
+
+# --lines: one object per line, empty lines give empty entity lists, offsets per line
+printf '省委书记许达哲出席会议。\n\n长沙\r\n' | g --lines > "$tmp/lines.jsonl"
+check "--lines gives one record per line" [ "$(wc -l < "$tmp/lines.jsonl")" -eq 3 ]
+check "--lines records" python3 - "$tmp/lines.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+assert [r["line"] for r in rows] == [1, 2, 3]
+assert rows[1]["entities"] == []
+assert any(e["text"] == "许达哲" and e["start"] == 4 for e in rows[0]["entities"])
+assert rows[2]["entities"][0]["text"] == "长沙" and rows[2]["entities"][0]["start"] == 0
+PY
+
+# Batches: files and directories, JSON Lines with source, -o mirrors the tree, -j does not change output
+mkdir -p "$tmp/in/a/b" "$tmp/outdir"
+cp "$report" "$tmp/in/a/report.txt"
+printf '国务院总理李鹏会见了他们。' > "$tmp/in/a/b/li.txt"
+printf '' > "$tmp/in/empty.txt"
+for i in 1 2 3 4 5 6 7 8; do printf '湖南省长沙市%s' "$i" > "$tmp/in/a/b/n$i.txt"; done
+g "$tmp/in" > "$tmp/batch1.jsonl"
+check "batch exit 0" [ $? -eq 0 ]
+check "batch: one record per file" [ "$(wc -l < "$tmp/batch1.jsonl")" -eq 11 ]
+check "batch records carry source" grep -q "\"source\":\"$tmp/in/a/b/li.txt\"" "$tmp/batch1.jsonl"
+g -j 3 "$tmp/in" > "$tmp/batch3.jsonl"
+check "-j 3 output identical to -j 1" cmp -s "$tmp/batch1.jsonl" "$tmp/batch3.jsonl"
+g -j 2 -o "$tmp/outdir" "$tmp/in" > "$tmp/o.stdout"
+check "-o writes nothing to stdout" [ ! -s "$tmp/o.stdout" ]
+check "-o mirrors the input tree" [ -f "$tmp/outdir/a/b/li.txt.json" ] && [ -f "$tmp/outdir/a/report.txt.json" ] && [ -f "$tmp/outdir/empty.txt.json" ]
+check "-o leaves no temporary files" [ -z "$(find "$tmp/outdir" -name '*.tmp.*')" ]
+check "-o file is the same record" sh -c "grep -F \"\$(cat '$tmp/outdir/a/b/li.txt.json')\" '$tmp/batch1.jsonl' >/dev/null"
+
+# A failing file in a batch: named on stderr, exit 1, the others still written
+chmod 000 "$tmp/in/a/b/n3.txt"
+if [ "$(id -u)" -eq 0 ]; then rm -f "$tmp/in/a/b/n3.txt"; ln -s "$tmp/nowhere" "$tmp/in/a/b/n3.txt"; fi
+g "$tmp/in" "$tmp/missing.txt" > "$tmp/partial.jsonl" 2> "$tmp/partial.err"
+check "partial batch: exit 1" [ $? -eq 1 ]
+check "partial batch: missing file named" grep -q "govner: error: $tmp/missing.txt" "$tmp/partial.err"
+check "partial batch: bad entry named" grep -q "n3.txt" "$tmp/partial.err"
+check "partial batch: good files written" [ "$(wc -l < "$tmp/partial.jsonl")" -eq 10 ]
+
+# Bad input: invalid UTF-8 is replaced with a warning and entities are still found
+printf '湖南\377长沙' | g > "$tmp/bad.json" 2> "$tmp/bad.err"
+check "invalid UTF-8: exit 0" [ $? -eq 0 ]
+check "invalid UTF-8: warning names the position" grep -q "warning: stdin: 1 invalid UTF-8 sequence(s) replaced by U+FFFD, first at byte 6" "$tmp/bad.err"
+check "invalid UTF-8: entities around it found" sh -c "grep -q '长沙' '$tmp/bad.json' && grep -q '湖南' '$tmp/bad.json'"
+# GB18030 / GBK: detected and decoded
+printf '省委书记许达哲出席会议' | iconv -f UTF-8 -t GBK > "$tmp/gbk.txt"
+g "$tmp/gbk.txt" > "$tmp/gbk.jsonl"
+check "GBK file detected" grep -q '"encoding":"gb18030"' "$tmp/gbk.jsonl"
+check "GBK file: entities found" grep -q '许达哲' "$tmp/gbk.jsonl"
+g --encoding GBK < "$tmp/gbk.txt" > "$tmp/gbk2.json"
+check "--encoding forces a decoder" grep -q '许达哲' "$tmp/gbk2.json"
+printf 'abc\0def' > "$tmp/in/binary.bin"
+g "$tmp/in/binary.bin" > /dev/null 2> "$tmp/bin.err"
+check "binary file: skipped with a message, exit 1" sh -c "[ $? -eq 1 ] && grep -q 'binary file' '$tmp/bin.err'"
+
+# Rules: errors name file:line:col and exit 4
+printf 'layer names person\nphase a\nrule r\n  match n=@nope\n  emit person n\n' > "$tmp/bad.rules"
+"$govner" --rules "$tmp/bad.rules" < /dev/null > /dev/null 2> "$tmp/rules.err"
+check "rule error: exit 4" [ $? -eq 4 ]
+check "rule error: file:line:col" grep -q "bad.rules:4:11: unknown lexicon '@nope'" "$tmp/rules.err"
+"$govner" --rules "$tmp/nonexistent" < /dev/null > /dev/null 2>&1
+check "missing rules: exit 4" [ $? -eq 4 ]
+
+# Output errors: a full disk is reported, exit 3
+if [ -w /dev/full ]; then
+    g < "$report" > /dev/full 2> "$tmp/full.err"
+    check "write error: exit 3" [ $? -eq 3 ]
+    check "write error: message" grep -q "govner: error: writing output" "$tmp/full.err"
+fi
+
+# TSV
+echo "长沙" | g --format tsv > "$tmp/out.tsv"
+check "--format tsv" grep -q "^stdin	place	长沙	0	2	" "$tmp/out.tsv"
+
+[ "$failures" -eq 0 ] || { echo "$failures failed"; exit 1; }

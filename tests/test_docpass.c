@@ -1,0 +1,77 @@
+/* test_docpass.c - document passes: reject, propagate, merge, jurisdiction. */
+#include "helpers.h"
+
+static const char *rules =
+    "layer names person place organization\n"
+    "layer titles title\n"
+    "lexicon surname\n  许\n  毛\n"
+    "lexicon role\n  书记\n  省长\n"
+    "lexicon stop\n  许多\n"
+    "lexicon place\n  湖南\tlevel=province code=430000 full=湖南省 short=湖南\n"
+    "  长沙\tlevel=city code=430100 province=430000\n"
+    "  湖北\tlevel=province code=420000 full=湖北省 short=湖北\n"
+    "lexicon org\n  省委\tresolved=中共{province_short}省委\n"
+    "class han /\\p{Han}/\n"
+    "phase lexical\n"
+    "rule place\n  match p=@place\n  emit place p\n"
+    "rule org\n  match o=@org\n  emit organization o\n"
+    "rule title\n  priority 30\n  match t=@role\n  emit title t\n"
+    "phase persons\n"
+    "rule person\n  match t=<title> n=(@surname %han{1,2}) &\"出席\"\n  emit person n titles=[t]\n"
+    "rule bare\n  match n=(@surname %han)\n  emit person n\n"
+    "reject person @stop\n"
+    "phase document\n"
+    "propagate person priority 1\n"
+    "merge person titles\n"
+    "jurisdiction @place\n";
+
+static void test_propagate_and_merge(void **state) {
+    (void)state;
+    govner_ruleset *rs = must_load(rules);
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "书记许达哲出席。省长许达哲出席。会前，许达哲看望了大家。许多人");
+    size_t persons = 0;
+    for (size_t i = 0; i < govner_entity_count(m); i++) {
+        const govner_entity *e = govner_entity_at(m, i);
+        if (strcmp(e->type, "person") != 0)
+            continue;
+        persons++;
+        assert_string_equal(e->text, "许达哲");
+        const govner_attr *titles = NULL;
+        for (size_t a = 0; a < e->n_attrs; a++)
+            if (strcmp(e->attrs[a].key, "titles") == 0)
+                titles = &e->attrs[a];
+        assert_non_null(titles);
+        assert_int_equal(titles->n_values, 2);
+        assert_string_equal(titles->values[0], "书记");
+        assert_string_equal(titles->values[1], "省长");
+    }
+    assert_int_equal(persons, 3);
+    assert_null(find_entity(m, "person", "许多")); /* rejected */
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
+static void test_jurisdiction(void **state) {
+    (void)state;
+    govner_ruleset *rs = must_load(rules);
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "湖南长沙，省委要求，湖北");
+    const govner_entity *o = find_entity(m, "organization", "省委");
+    assert_non_null(o);
+    assert_string_equal(govner_entity_attr(o, "resolved"), "中共湖南省委");
+    match_ok(m, "省委要求");
+    o = find_entity(m, "organization", "省委");
+    assert_non_null(o);
+    assert_null(govner_entity_attr(o, "resolved")); /* no province in the document: unresolved */
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_propagate_and_merge),
+        cmocka_unit_test(test_jurisdiction),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

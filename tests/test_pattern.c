@@ -1,0 +1,168 @@
+/* test_pattern.c - the pattern engine: elements, quantifiers, alternatives, contexts, captures. */
+#include "helpers.h"
+
+static const char *prelude =
+    "layer names person place organization\n"
+    "layer titles title\n"
+    "lexicon surname\n  王\n  李\n  欧阳\n"
+    "lexicon verb\n  说\n  出席\n"
+    "class han /\\p{Han}/\n"
+    "phase one\n";
+
+static govner_ruleset *load_with(const char *rules) {
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s%s", prelude, rules);
+    return must_load(buf);
+}
+
+static void test_name_length_decided_by_context(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("rule p\n  match n=(@surname %han{1,2})\n  right @verb\n  emit person n\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "王小说了");          /* 王小 + 说: the two-character name fits the context */
+    assert_non_null(find_entity(m, "person", "王小"));
+    assert_null(find_entity(m, "person", "王小说"));
+    match_ok(m, "王大明说");
+    assert_non_null(find_entity(m, "person", "王大明"));
+    match_ok(m, "欧阳明出席");         /* compound surname */
+    assert_non_null(find_entity(m, "person", "欧阳明"));
+    match_ok(m, "王大明走了");         /* no verb after: nothing */
+    assert_int_equal(govner_entity_count(m), 0);
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
+static void test_repeated_capture_emits_each_span(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("rule p\n  match \"记者\" (n=(@surname %han{1,2}))+\n  right $\n  emit person n\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "记者王大明李小");
+    assert_int_equal(govner_entity_count(m), 2);
+    const govner_entity *e = find_entity(m, "person", "王大明");
+    assert_non_null(e);
+    assert_int_equal(e->start, 2);
+    assert_int_equal(e->end, 5);
+    assert_int_equal(e->byte_start, 6);
+    assert_int_equal(e->byte_end, 15);
+    assert_non_null(find_entity(m, "person", "李小"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
+static void test_lazy_and_greedy(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with(
+        "lexicon suffix\n  局\n"
+        "rule lazy\n  match o=(\"国家\" %han{0,8}? @suffix)\n  emit organization o\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "国家统计局局长");
+    assert_non_null(find_entity(m, "organization", "国家统计局"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+
+    rs = load_with("lexicon suffix\n  局\n"
+                   "rule greedy\n  match o=(\"国家\" %han{0,8} @suffix)\n  emit organization o\n");
+    m = govner_matcher_new(rs);
+    match_ok(m, "国家统计局局长");
+    assert_non_null(find_entity(m, "organization", "国家统计局局"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
+static void test_left_context_and_negation(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("lexicon abbr\n  华\n"
+                                   "rule p\n  left \"访\" | \"来\"\n  match p=@abbr\n  not-right \"人\"\n  emit place p\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "访华期间");
+    assert_non_null(find_entity(m, "place", "华"));
+    match_ok(m, "中华民族");
+    assert_null(find_entity(m, "place", "华"));
+    match_ok(m, "来华人员");
+    assert_null(find_entity(m, "place", "华"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
+static void test_alternatives_and_optional(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("rule p\n  match o=((\"省\" | \"市\") \"委\"? \"政府\")\n  emit organization o\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "省政府和市委政府");
+    assert_non_null(find_entity(m, "organization", "省政府"));
+    assert_non_null(find_entity(m, "organization", "市委政府"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
+static void test_regex_piece_and_lookahead(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("rule p\n  match o=(/[A-Z]{2,}/ \"公司\") !\"总部\"\n  emit organization o\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "IBM公司宣布");
+    assert_non_null(find_entity(m, "organization", "IBM公司"));
+    match_ok(m, "IBM公司总部");
+    assert_int_equal(govner_entity_count(m), 0);
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
+static void test_entities_of_earlier_phase(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("lexicon org\n  省委\n"
+                                   "lexicon role\n  书记\n"
+                                   "rule o\n  match o=@org\n  emit organization o\n"
+                                   "phase two\n"
+                                   "rule t\n  match t=(o=<organization> x=@role)\n  emit title t organization=o role=x\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "省委书记");
+    const govner_entity *t = find_entity(m, "title", "省委书记");
+    assert_non_null(t);
+    assert_string_equal(govner_entity_attr(t, "organization"), "省委");
+    assert_string_equal(govner_entity_attr(t, "role"), "书记");
+    assert_non_null(find_entity(m, "organization", "省委")); /* other layer: kept inside the title */
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
+static void test_empty_repeat_terminates(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("rule p\n  match o=((\"a\"?)* \"b\")\n  emit place o\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "aaab");
+    assert_non_null(find_entity(m, "place", "aaab"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
+static void test_pathological_rule_hits_limit(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("rule p\n  match o=((%han | %han %han)+ \"x\")\n  emit place o\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    char text[3 * 200 + 1] = "";
+    for (int i = 0; i < 200; i++)
+        strcat(text, "中");
+    govner_error err;
+    assert_int_equal(govner_match(m, text, strlen(text), &err), GOVNER_ERR_LIMIT);
+    assert_non_null(strstr(err.message, "limit"));
+    /* The matcher is still usable afterwards. */
+    match_ok(m, "中x");
+    assert_non_null(find_entity(m, "place", "中x"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_name_length_decided_by_context),
+        cmocka_unit_test(test_repeated_capture_emits_each_span),
+        cmocka_unit_test(test_lazy_and_greedy),
+        cmocka_unit_test(test_left_context_and_negation),
+        cmocka_unit_test(test_alternatives_and_optional),
+        cmocka_unit_test(test_regex_piece_and_lookahead),
+        cmocka_unit_test(test_entities_of_earlier_phase),
+        cmocka_unit_test(test_empty_repeat_terminates),
+        cmocka_unit_test(test_pathological_rule_hits_limit),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
