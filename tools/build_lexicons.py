@@ -305,6 +305,19 @@ def common_words():
 """
     write(os.path.join(OUT, "words2.txt"), header, rows)
 
+def verbs():
+    """Frequent two-character verbs: a name is often followed by one (李鹏会见, 钟书看到)."""
+    rows = []
+    with open(os.path.join(GAZ, "jieba", "dict.txt"), encoding="utf-8") as f:
+        for line in f:
+            p = line.split()
+            if len(p) == 3 and len(p[0]) == 2 and p[2] == "v" and int(p[1]) >= 1000:
+                rows.append(p[0])
+    header = """# Source: two-character verbs (v) of frequency >= 1000 in jieba 0.42.1's dictionary (Debian
+# python3-jieba dict.txt, license MIT). Built by tools/build_lexicons.py; do not edit by hand.
+"""
+    write(os.path.join(OUT, "verbs2.txt"), header, rows)
+
 def organizations():
     """Organization names: jieba's nt words ending in a known organization suffix."""
     suffixes = ("委员会", "委", "局", "厅", "部", "办公室", "院", "署", "领导小组", "工作组", "指挥部", "日报", "报社",
@@ -338,6 +351,7 @@ def main():
     person_names(sn)
     organizations()
     common_words()
+    verbs()
 
 if __name__ == "__main__":
     main()
