@@ -197,41 +197,6 @@ def places():
 
 KEY_ORDER = ["level", "code", "province", "full", "short", "ambiguous"]
 
-def place_words():
-    """Other place names: THUOCL place words that jieba also tags ns (the intersection filters the
-    noise of both), and jieba's most frequent ns words."""
-    thuocl = {}
-    with open(os.path.join(GAZ, "thuocl", "THUOCL_diming.lf.tsv"), encoding="utf-8") as f:
-        for line in f:
-            p = line.rstrip("\n").split("\t")
-            if len(p) == 2 and p[1].isdigit():
-                thuocl[p[0]] = int(p[1])
-    ns = set()
-    freq_ns = {}
-    with open(os.path.join(GAZ, "jieba", "dict.txt"), encoding="utf-8") as f:
-        for line in f:
-            p = line.split()
-            if len(p) == 3 and p[2] == "ns":
-                ns.add(p[0])
-                freq_ns[p[0]] = int(p[1])
-    bad_suffix = ("医院", "学校", "大学", "中学", "小学", "公司", "银行", "酒店", "宾馆", "饭店", "超市", "市场", "公园",
-                  "车站", "机场", "大厦", "广场", "中心", "委员会", "政府", "路", "街", "巷", "村委会")
-    stop = set("""东西 南北 城市 爱国 英雄 朝廷 太阳 平原 外国 自治州 东方 西方 中央 地方 全国 各地 当地 内地 本地 外地
-国内 国外 海外 世界 天下 大陆 山区 农村 乡村 城乡 边疆 沿海 内陆 高原 长安 太平 和平 光明 新华 人民 三联 大江 东庄
-福林 大原 文海 平东 东塘 庙湾 万里 千里 江山 山河 山水 河山 黄金 白银 金山 银山 长城 古城 新城 老城 京城 都城 省城
-县城 山城 水乡 故乡 家乡 他乡 异乡 老家 本省 外省 全省 全市 全县 两岸 海峡 边境 中原 北方 南方 东部 西部 中部 北部
-南部 东北部 西北部 东南部 西南部 上游 下游 中游 市区 郊区 城区 街区 小区 社区 景区 园区 片区 基地 前线 前方 后方""".split())
-    words = []
-    for w in sorted(set(thuocl) & ns | {w for w, c in freq_ns.items() if c >= 300}):
-        if len(w) < 2 or w in stop or w.endswith(bad_suffix) or not all("\u4e00" <= ch <= "\u9fff" for ch in w):
-            continue
-        words.append(w + "\tlevel=other")
-    header = """# Sources: THUOCL place words (thunlp/THUOCL, THUOCL_diming, license MIT) intersected with the
-# words jieba 0.42.1 tags ns (Debian python3-jieba dict.txt, license MIT), plus jieba's ns words of
-# frequency >= 300; generic words filtered. Built by tools/build_lexicons.py; do not edit by hand.
-"""
-    write(os.path.join(OUT, "places_other.txt"), header, words)
-
 def surnames():
     rows = []
     with open(os.path.join(GAZ, "names", "Chinese_Family_Name_1k.tsv"), encoding="utf-8") as f:
@@ -332,8 +297,8 @@ def organizations():
     with open(os.path.join(GAZ, "jieba", "jieba_nt.txt"), encoding="utf-8") as f:
         for line in f:
             w = line.strip()
-            if w in generic:
-                continue
+            if w in generic or w.endswith("政府"):
+                continue   # X政府 is composed by the rules, which know when X is a division
             if 3 <= len(w) <= 20 and w.endswith(suffixes) and all("\u4e00" <= ch <= "\u9fff" for ch in w):
                 rows.append(w)
     header = """# Source: organization words (nt) of jieba 0.42.1 (Debian python3-jieba, license MIT) that end in
@@ -346,7 +311,6 @@ def main():
         sys.exit(f"build_lexicons: no gazetteers at {GAZ}")
     os.makedirs(OUT, exist_ok=True)
     places()
-    place_words()
     sn = surnames()
     person_names(sn)
     organizations()
