@@ -96,7 +96,7 @@ static bool propagate(govner_matcher *m, const pass *ps) {
             c.start = p;
             c.end = end;
             c.priority = priority;
-            c.seq = m->seq++;
+            c.seq = ++m->seq;
             c.rule = "propagate";
             ok = VEC_PUSH(&m->cands, c);
         }

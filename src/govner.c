@@ -63,7 +63,7 @@ govner_ruleset *govner_ruleset_load(const char *path, govner_error *err) {
         file = arena_strdup(&rs->mem, path);
     }
     govner_status s = file ? rules_load(rs, file, err) : error_set(err, GOVNER_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
-    if (s == GOVNER_OK && !docpass_prepare(rs))
+    if (s == GOVNER_OK && (!docpass_prepare(rs) || !pattern_prepare(rs)))
         s = error_set(err, GOVNER_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
     if (s != GOVNER_OK) {
         govner_ruleset_free(rs);

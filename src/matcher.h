@@ -16,7 +16,7 @@ typedef struct {
     uint32_t start, end;    /* first, as in hit: index_build reads them there */
     uint32_t type;
     int priority;
-    uint32_t seq;           /* creation order: the last tie-breaker, so results never depend on sorting */
+    uint64_t seq;           /* rule order, then creation order: the last tie-breaker */
     const char *rule;
     govner_attr *attrs;     /* in the document arena */
     uint32_t n_attrs;
@@ -52,7 +52,7 @@ struct govner_matcher {
     VEC(cand) ents;         /* accepted entities, by start */
     pos_index ent_start, ent_end;
     VEC(cand) cands;        /* candidates of the running phase */
-    uint32_t seq;
+    uint64_t seq;
 
     /* Per one-character class: code points known to match (yes) or not (no). */
     uint64_t **class_yes, **class_no;
@@ -80,6 +80,8 @@ bool index_build(pos_index *ix, uint32_t n, size_t n_items, const void *items, s
 
 /* pattern.c: apply every rule of a phase, adding candidates to m->cands. */
 govner_status pattern_run_phase(govner_matcher *m, const phase *ph, govner_error *err);
+/* At load time: the masks of each phase that say which rules may start where. */
+bool pattern_prepare(govner_ruleset *rs);
 /* Does one-character class `rx` match code point cp? (memoised) */
 bool pattern_class_match(govner_matcher *m, const regex_def *rx, uint32_t cp);
 

@@ -253,25 +253,54 @@ static int m_node(run *r, const pnode *n, uint32_t pos, const cont *k) {
     return res;
 }
 
-/* Does the rule's anchor set allow a match to start at pos? */
-static bool anchored_at(const govner_matcher *m, const rule *ru, uint32_t pos) {
-    if (ru->anchor == ANCHOR_LEX) {
-        const lex_entry *entries = m->rs->entries.items;
-        for (uint32_t i = m->hit_start.at[pos]; i < m->hit_start.at[pos + 1]; i++) {
-            uint32_t lex = entries[m->hits.items[m->hit_start.order[i]].entry].lex;
-            for (int a = 0; a < ru->n_anchor_ids; a++)
-                if (ru->anchor_ids[a] == lex)
-                    return true;
+bool pattern_prepare(govner_ruleset *rs) {
+    for (size_t p = 0; p < rs->phases.len; p++) {
+        phase *ph = &rs->phases.items[p];
+        ph->lex_mask = arena_alloc(&rs->mem, (rs->lexicons.len + 1) * sizeof *ph->lex_mask);
+        ph->type_mask = arena_alloc(&rs->mem, (rs->types.len + 1) * sizeof *ph->type_mask);
+        if (!ph->lex_mask || !ph->type_mask)
+            return false;
+        memset(ph->lex_mask, 0, (rs->lexicons.len + 1) * sizeof *ph->lex_mask);
+        memset(ph->type_mask, 0, (rs->types.len + 1) * sizeof *ph->type_mask);
+        ph->any_mask = ph->class_mask = 0;
+        for (size_t r = 0; r < ph->n_rules && r < 64; r++) {
+            const rule *ru = &ph->rules[r];
+            uint64_t bit = 1ull << r;
+            if (ru->anywhere) {
+                ph->any_mask |= bit;
+                continue;
+            }
+            for (int a = 0; a < ru->n_anchor_lex; a++)
+                ph->lex_mask[ru->anchor_lex[a]] |= bit;
+            for (int a = 0; a < ru->n_anchor_ent; a++)
+                ph->type_mask[ru->anchor_ent[a]] |= bit;
+            if (ru->n_anchor_class)
+                ph->class_mask |= bit;
         }
-        return false;
     }
-    for (uint32_t i = m->ent_start.at[pos]; i < m->ent_start.at[pos + 1]; i++) {
-        uint32_t ty = m->ents.items[m->ent_start.order[i]].type;
-        for (int a = 0; a < ru->n_anchor_ids; a++)
-            if (ru->anchor_ids[a] == ty)
-                return true;
+    return true;
+}
+
+/* The rules of the phase (bits) that may start at pos. */
+static uint64_t rules_at(govner_matcher *m, const phase *ph, uint32_t pos) {
+    const lex_entry *entries = m->rs->entries.items;
+    uint64_t mask = ph->any_mask;
+    for (uint32_t i = m->hit_start.at[pos]; i < m->hit_start.at[pos + 1]; i++)
+        mask |= ph->lex_mask[entries[m->hits.items[m->hit_start.order[i]].entry].lex];
+    for (uint32_t i = m->ent_start.at[pos]; i < m->ent_start.at[pos + 1]; i++)
+        mask |= ph->type_mask[m->ents.items[m->ent_start.order[i]].type];
+    uint64_t cls = ph->class_mask & ~mask;
+    while (cls) {
+        int r = __builtin_ctzll(cls);
+        cls &= cls - 1;
+        const rule *ru = &ph->rules[r];
+        for (int a = 0; a < ru->n_anchor_class; a++)
+            if (pattern_class_match(m, &m->rs->regexes.items[ru->anchor_class[a]], m->cps[pos])) {
+                mask |= 1ull << r;
+                break;
+            }
     }
-    return false;
+    return mask;
 }
 
 /* Attributes of a lexicon entry that spans exactly [s, e) on the trail. */
@@ -287,7 +316,7 @@ static const lex_entry *trail_entry(const govner_matcher *m, uint32_t s, uint32_
 static bool emit_one(govner_matcher *m, const rule *ru, const emit *em, uint32_t s, uint32_t e) {
     const lex_entry *le = trail_entry(m, s, e);
     size_t n_attrs = (le ? le->n_attrs : 0) + (size_t)em->n_attrs;
-    cand c = {.start = s, .end = e, .type = em->type, .priority = ru->priority, .seq = m->seq++, .rule = ru->name};
+    cand c = {.start = s, .end = e, .type = em->type, .priority = ru->priority, .seq = ++m->seq, .rule = ru->name};
     c.attrs = n_attrs ? arena_alloc(&m->mem, n_attrs * sizeof *c.attrs) : NULL;
     if (n_attrs && !c.attrs)
         return false;
@@ -352,27 +381,40 @@ static bool emit_match(govner_matcher *m, const rule *ru, uint32_t s, uint32_t e
     return true;
 }
 
+static govner_status apply_rule(govner_matcher *m, const rule *ru, uint64_t order, uint32_t pos, govner_error *err) {
+    cont accept = {NULL, 0, 0, NULL};
+    run r = {m, false, 0};
+    m->trail.len = 0;
+    m->steps = 0;
+    m->depth = 0;
+    int res = m_node(&r, ru->body, pos, &accept);
+    if (res < 0) {
+        if (m->limit_hit)
+            return error_set(err, GOVNER_ERR_LIMIT, ru->file, ru->line, 0, NULL,
+                             "rule '%s' hit its match limit at code point %u", ru->name, pos);
+        return error_set(err, GOVNER_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+    }
+    /* Candidates are ordered by rule, then by position: the tie-breaker the overlap policy names. */
+    m->seq = (order << 40) | (m->seq & ((1ull << 40) - 1));
+    if (res == 1 && !emit_match(m, ru, pos, r.end))
+        return error_set(err, GOVNER_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+    return GOVNER_OK;
+}
+
 govner_status pattern_run_phase(govner_matcher *m, const phase *ph, govner_error *err) {
-    for (size_t ri = 0; ri < ph->n_rules; ri++) {
-        const rule *ru = &ph->rules[ri];
-        cont accept = {NULL, 0, 0, NULL};
-        for (uint32_t pos = 0; pos < m->n; pos++) {
-            if (ru->anchor != ANCHOR_ANY && !anchored_at(m, ru, pos))
-                continue;
-            run r = {m, false, 0};
-            m->trail.len = 0;
-            m->steps = 0;
-            m->depth = 0;
-            int res = m_node(&r, ru->body, pos, &accept);
-            if (res < 0) {
-                if (m->limit_hit)
-                    return error_set(err, GOVNER_ERR_LIMIT, ru->file, ru->line, 0, NULL,
-                                     "rule '%s' hit its match limit at code point %u", ru->name, pos);
-                return error_set(err, GOVNER_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
-            }
-            if (res == 1 && !emit_match(m, ru, pos, r.end))
-                return error_set(err, GOVNER_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+    govner_status st = GOVNER_OK;
+    /* One pass over the text; at each position only the rules whose first element starts there. */
+    for (uint32_t pos = 0; pos < m->n && st == GOVNER_OK; pos++) {
+        uint64_t mask = rules_at(m, ph, pos);
+        while (mask && st == GOVNER_OK) {
+            int r = __builtin_ctzll(mask);
+            mask &= mask - 1;
+            st = apply_rule(m, &ph->rules[r], (uint64_t)r, pos, err);
         }
     }
-    return GOVNER_OK;
+    /* Rules past the 64th are tried everywhere. */
+    for (size_t ri = 64; ri < ph->n_rules && st == GOVNER_OK; ri++)
+        for (uint32_t pos = 0; pos < m->n && st == GOVNER_OK; pos++)
+            st = apply_rule(m, &ph->rules[ri], ri, pos, err);
+    return st;
 }

@@ -599,8 +599,14 @@ static bool nullable(const pnode *n) {
 
 /* Collect the lexicons and entity types a match must start with; false when it could start with
  * anything else (a regex, an empty match), in which case every position is tried. */
-static bool first_set(const pnode *n, u32_vec *lex, u32_vec *ent, bool *ok) {
+static bool first_set(const govner_ruleset *rs, const pnode *n, u32_vec *lex, u32_vec *ent, u32_vec *cls,
+                      bool *ok) {
     switch (n->kind) {
+    case P_REGEX:
+        if (!rs->regexes.items[n->id].is_class)
+            return false;
+        *ok &= VEC_PUSH(cls, n->id);
+        return true;
     case P_LEX:
         *ok &= VEC_PUSH(lex, n->id);
         return true;
@@ -609,7 +615,7 @@ static bool first_set(const pnode *n, u32_vec *lex, u32_vec *ent, bool *ok) {
         return true;
     case P_SEQ:
         for (int i = 0; i < n->n_kids; i++) {
-            if (!first_set(n->kids[i], lex, ent, ok))
+            if (!first_set(rs, n->kids[i], lex, ent, cls, ok))
                 return false;
             if (!nullable(n->kids[i]))
                 return true;
@@ -617,15 +623,15 @@ static bool first_set(const pnode *n, u32_vec *lex, u32_vec *ent, bool *ok) {
         return false;
     case P_ALT:
         for (int i = 0; i < n->n_kids; i++)
-            if (!first_set(n->kids[i], lex, ent, ok))
+            if (!first_set(rs, n->kids[i], lex, ent, cls, ok))
                 return false;
         return true;
     case P_REP:
-        return n->min > 0 && first_set(n->kids[0], lex, ent, ok);
+        return n->min > 0 && first_set(rs, n->kids[0], lex, ent, cls, ok);
     case P_CAP:
-        return first_set(n->kids[0], lex, ent, ok);
+        return first_set(rs, n->kids[0], lex, ent, cls, ok);
     case P_LOOK: case P_LOOKBEHIND: case P_BOL: case P_EOL:
-        return false; /* zero width: the first set lies beyond; keep it simple and anchor anywhere */
+        return true; /* zero width: adds nothing, and is nullable, so what follows decides */
     default:
         return false;
     }
@@ -941,22 +947,28 @@ static govner_status compile_rule(parser *p) {
     r.body = seq;
 
     /* Anchor on the match clause (left contexts are zero-width and do not move the start). */
-    u32_vec alex = {0}, aent = {0};
+    u32_vec alex = {0}, aent = {0}, acls = {0};
     bool ok = true;
-    bool anchored = !nullable(body) && first_set(body, &alex, &aent, &ok);
+    r.anywhere = nullable(body) || !first_set(p->rs, body, &alex, &aent, &acls, &ok) ||
+                 alex.len + aent.len + acls.len == 0;
     if (!ok) {
         st = nomem(p);
-    } else if (anchored && alex.len + aent.len > 0 && (alex.len == 0 || aent.len == 0)) {
-        r.anchor = alex.len ? ANCHOR_LEX : ANCHOR_ENT;
-        r.n_anchor_ids = (int)(alex.len + aent.len);
-        r.anchor_ids = arena_alloc(&p->rs->mem, (size_t)r.n_anchor_ids * sizeof *r.anchor_ids);
-        if (!r.anchor_ids)
-            st = nomem(p);
-        else
-            memcpy(r.anchor_ids, alex.len ? alex.items : aent.items, (size_t)r.n_anchor_ids * sizeof(uint32_t));
+    } else if (!r.anywhere) {
+        u32_vec *lists[3] = {&alex, &aent, &acls};
+        uint32_t **dst[3] = {&r.anchor_lex, &r.anchor_ent, &r.anchor_class};
+        int *counts[3] = {&r.n_anchor_lex, &r.n_anchor_ent, &r.n_anchor_class};
+        for (int i = 0; i < 3 && st == GOVNER_OK; i++) {
+            *counts[i] = (int)lists[i]->len;
+            *dst[i] = arena_alloc(&p->rs->mem, (lists[i]->len + 1) * sizeof(uint32_t));
+            if (!*dst[i])
+                st = nomem(p);
+            else if (lists[i]->len)
+                memcpy(*dst[i], lists[i]->items, lists[i]->len * sizeof(uint32_t));
+        }
     }
     VEC_FREE(&alex);
     VEC_FREE(&aent);
+    VEC_FREE(&acls);
 
     r.n_caps = (int)pp.caps.len;
     r.cap_names = arena_alloc(&p->rs->mem, (pp.caps.len + 1) * sizeof *r.cap_names);

@@ -76,10 +76,11 @@ typedef struct {
     int n_caps;
     emit *emits;
     int n_emits;
-    /* Where matching may start: a lexicon or entity type that every match begins with, or anywhere. */
-    enum { ANCHOR_ANY, ANCHOR_LEX, ANCHOR_ENT } anchor;
-    uint32_t *anchor_ids;
-    int n_anchor_ids;
+    /* Where matching may start: the lexicons and entity types one of which begins every match;
+     * when `anywhere`, every position is tried. */
+    bool anywhere;
+    uint32_t *anchor_lex, *anchor_ent, *anchor_class;
+    int n_anchor_lex, n_anchor_ent, n_anchor_class;
 } rule;
 
 typedef enum { PASS_PROPAGATE, PASS_MERGE, PASS_JURISDICTION, PASS_REJECT } pass_kind;
@@ -99,6 +100,12 @@ typedef struct {
     const char *name;
     rule *rules;
     size_t n_rules;
+    /* Rule masks for finding where rules may start (pattern_prepare): bit i stands for rule i
+     * (rules past 64 are tried everywhere). */
+    uint64_t *lex_mask;     /* per lexicon: rules that may start with it */
+    uint64_t *type_mask;    /* per entity type */
+    uint64_t any_mask;      /* rules tried at every position */
+    uint64_t class_mask;    /* rules that start with a one-character class */
     pass *passes;           /* run in order after the phase's rules, before the next phase */
     size_t n_passes;
 } phase;
