@@ -27,7 +27,7 @@ void docpass_reject(govner_matcher *m) {
         for (size_t ph = 0; ph < rs->phases.len && !drop; ph++)
             for (size_t k = 0; k < rs->phases.items[ph].n_passes && !drop; k++) {
                 const pass *ps = &rs->phases.items[ph].passes[k];
-                drop = ps->kind == PASS_REJECT && ps->type == c->type && find_hit(m, ps->lex, c->start, c->end) >= 0;
+                drop = ps->kind == PASS_REJECT && ps->type == c->type && has_entry(m, ps->lex, c->start, c->end);
             }
         if (!drop)
             m->cands.items[kept++] = *c;

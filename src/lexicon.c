@@ -75,7 +75,8 @@ govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *lin
         if (rs->entries.items[e].lex == lex)
             return GOVNER_OK; /* a duplicate in one lexicon adds nothing */
 
-    lex_entry ent = {.lex = lex, .next = rs->trie.value[node], .n_attrs = (uint32_t)n_attrs};
+    uint32_t cps = (uint32_t)utf8_length(line + t0, tlen);
+    lex_entry ent = {.lex = lex, .next = rs->trie.value[node], .n_attrs = (uint32_t)n_attrs, .length = cps};
     ent.text = arena_strndup(&rs->mem, line + t0, tlen);
     if (n_attrs) {
         govner_attr *a = arena_alloc(&rs->mem, (size_t)n_attrs * sizeof *a);
@@ -87,7 +88,6 @@ govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *lin
     if (!ent.text || !VEC_PUSH(&rs->entries, ent))
         return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
     rs->trie.value[node] = (int32_t)(rs->entries.len - 1);
-    uint32_t cps = (uint32_t)utf8_length(line + t0, tlen);
     if (cps > rs->max_lex_len)
         rs->max_lex_len = cps;
     return GOVNER_OK;

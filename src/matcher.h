@@ -87,8 +87,13 @@ bool pattern_class_match(govner_matcher *m, const regex_def *rx, uint32_t cp);
 
 /* resolve.c: merge m->cands into m->ents by the overlap policy, then reindex. */
 bool resolve(govner_matcher *m);
-/* Index of a hit of lexicon `lex` spanning exactly [start, end), or -1. */
-long find_hit(const govner_matcher *m, uint32_t lex, uint32_t start, uint32_t end);
+/* Is there an entry of lexicon `lex` spanning exactly [start, end)? */
+bool has_entry(const govner_matcher *m, uint32_t lex, uint32_t start, uint32_t end);
+/* First one-character entry at code point cp (chain through lex_entry.next), or -1. */
+static inline int32_t single_entries(const govner_matcher *m, uint32_t cp) {
+    uint32_t node = trie_step(&m->rs->trie, TRIE_ROOT, cp);
+    return node == TRIE_NONE ? -1 : m->rs->trie.value[node];
+}
 
 /* docpass.c: the passes of a phase: reject runs before resolution, the others after. */
 void docpass_reject(govner_matcher *m);

@@ -135,6 +135,21 @@ static int m_leaf_lex(run *r, const pnode *n, uint32_t pos, const cont *k) {
             return res;
         m->trail.len = mark;
     }
+    /* One-character entries last: they are the shortest. */
+    uint32_t at = r->backward ? pos - 1 : pos;
+    for (int32_t e = single_entries(m, m->cps[at]); e >= 0; e = entries[e].next) {
+        if (entries[e].lex != n->id || entries[e].length != 1)
+            continue;
+        trail_item t = {TR_HIT, (uint32_t)e, at, at + 1};
+        if (!VEC_PUSH(&m->trail, t))
+            return -1;
+        size_t mark = m->trail.len - 1;
+        int res = m_cont(r, k, r->backward ? at : at + 1);
+        if (res)
+            return res;
+        m->trail.len = mark;
+        break; /* one entry per lexicon and text */
+    }
     return 0;
 }
 
@@ -253,6 +268,45 @@ static int m_node(run *r, const pnode *n, uint32_t pos, const cont *k) {
     return res;
 }
 
+static size_t cp_slot(const phase *ph, uint32_t cp) {
+    size_t i = (size_t)(cp * 0x9E3779B1u) & ph->cp_mask;
+    while (ph->cp_keys[i] && ph->cp_keys[i] != cp + 1)
+        i = (i + 1) & ph->cp_mask;
+    return i;
+}
+
+static bool prepare_cp_table(govner_ruleset *rs, phase *ph) {
+    size_t n = 0;
+    for (size_t e = 0; e < rs->entries.len; e++)
+        n += rs->entries.items[e].length == 1;
+    size_t size = 64;
+    while (size < n * 2 + 2)
+        size *= 2;
+    ph->cp_mask = (uint32_t)size - 1;
+    ph->cp_keys = arena_alloc(&rs->mem, size * sizeof *ph->cp_keys);
+    ph->cp_start = arena_alloc(&rs->mem, size * sizeof *ph->cp_start);
+    ph->cp_left = arena_alloc(&rs->mem, size * sizeof *ph->cp_left);
+    if (!ph->cp_keys || !ph->cp_start || !ph->cp_left)
+        return false;
+    memset(ph->cp_keys, 0, size * sizeof *ph->cp_keys);
+    for (size_t e = 0; e < rs->entries.len; e++) {
+        const lex_entry *le = &rs->entries.items[e];
+        uint64_t start = ph->lex_mask[le->lex], left = ph->left_lex_mask[le->lex];
+        if (le->length != 1 || !(start | left))
+            continue;
+        uint32_t cp;
+        utf8_decode((const unsigned char *)le->text, strlen(le->text), &cp);
+        size_t i = cp_slot(ph, cp);
+        if (!ph->cp_keys[i]) {
+            ph->cp_keys[i] = cp + 1;
+            ph->cp_start[i] = ph->cp_left[i] = 0;
+        }
+        ph->cp_start[i] |= start;
+        ph->cp_left[i] |= left;
+    }
+    return true;
+}
+
 bool pattern_prepare(govner_ruleset *rs) {
     for (size_t p = 0; p < rs->phases.len; p++) {
         phase *ph = &rs->phases.items[p];
@@ -263,9 +317,27 @@ bool pattern_prepare(govner_ruleset *rs) {
         memset(ph->lex_mask, 0, (rs->lexicons.len + 1) * sizeof *ph->lex_mask);
         memset(ph->type_mask, 0, (rs->types.len + 1) * sizeof *ph->type_mask);
         ph->any_mask = ph->class_mask = 0;
+        ph->left_lex_mask = arena_alloc(&rs->mem, (rs->lexicons.len + 1) * sizeof *ph->left_lex_mask);
+        ph->left_type_mask = arena_alloc(&rs->mem, (rs->types.len + 1) * sizeof *ph->left_type_mask);
+        if (!ph->left_lex_mask || !ph->left_type_mask)
+            return false;
+        memset(ph->left_lex_mask, 0, (rs->lexicons.len + 1) * sizeof *ph->left_lex_mask);
+        memset(ph->left_type_mask, 0, (rs->types.len + 1) * sizeof *ph->left_type_mask);
+        ph->left_mask = ph->left_class_mask = ph->left_bol_mask = 0;
         for (size_t r = 0; r < ph->n_rules && r < 64; r++) {
             const rule *ru = &ph->rules[r];
             uint64_t bit = 1ull << r;
+            if (ru->left_anchored) {
+                ph->left_mask |= bit;
+                for (int a = 0; a < ru->n_left_lex; a++)
+                    ph->left_lex_mask[ru->left_lex[a]] |= bit;
+                for (int a = 0; a < ru->n_left_ent; a++)
+                    ph->left_type_mask[ru->left_ent[a]] |= bit;
+                if (ru->n_left_class)
+                    ph->left_class_mask |= bit;
+                if (ru->left_bol)
+                    ph->left_bol_mask |= bit;
+            }
             if (ru->anywhere) {
                 ph->any_mask |= bit;
                 continue;
@@ -277,6 +349,8 @@ bool pattern_prepare(govner_ruleset *rs) {
             if (ru->n_anchor_class)
                 ph->class_mask |= bit;
         }
+        if (!prepare_cp_table(rs, ph))
+            return false;
     }
     return true;
 }
@@ -287,6 +361,9 @@ static uint64_t rules_at(govner_matcher *m, const phase *ph, uint32_t pos) {
     uint64_t mask = ph->any_mask;
     for (uint32_t i = m->hit_start.at[pos]; i < m->hit_start.at[pos + 1]; i++)
         mask |= ph->lex_mask[entries[m->hits.items[m->hit_start.order[i]].entry].lex];
+    size_t slot = cp_slot(ph, m->cps[pos]);
+    if (ph->cp_keys[slot])
+        mask |= ph->cp_start[slot];
     for (uint32_t i = m->ent_start.at[pos]; i < m->ent_start.at[pos + 1]; i++)
         mask |= ph->type_mask[m->ents.items[m->ent_start.order[i]].type];
     uint64_t cls = ph->class_mask & ~mask;
@@ -300,7 +377,33 @@ static uint64_t rules_at(govner_matcher *m, const phase *ph, uint32_t pos) {
                 break;
             }
     }
-    return mask;
+    if (!(mask & ph->left_mask))
+        return mask;
+    /* Rules with a left anchor need it to end here. */
+    uint64_t left = ~ph->left_mask;
+    if (pos == 0 || m->cps[pos - 1] == '\n' || m->cps[pos - 1] == '\r')
+        left |= ph->left_bol_mask;
+    if (pos > 0) {
+        for (uint32_t i = m->hit_end.at[pos]; i < m->hit_end.at[pos + 1]; i++)
+            left |= ph->left_lex_mask[entries[m->hits.items[m->hit_end.order[i]].entry].lex];
+        slot = cp_slot(ph, m->cps[pos - 1]);
+        if (ph->cp_keys[slot])
+            left |= ph->cp_left[slot];
+        for (uint32_t i = m->ent_end.at[pos]; i < m->ent_end.at[pos + 1]; i++)
+            left |= ph->left_type_mask[m->ents.items[m->ent_end.order[i]].type];
+        uint64_t lc = ph->left_class_mask & mask & ~left;
+        while (lc) {
+            int r = __builtin_ctzll(lc);
+            lc &= lc - 1;
+            const rule *ru = &ph->rules[r];
+            for (int a = 0; a < ru->n_left_class; a++)
+                if (pattern_class_match(m, &m->rs->regexes.items[ru->left_class[a]], m->cps[pos - 1])) {
+                    left |= 1ull << r;
+                    break;
+                }
+        }
+    }
+    return mask & left;
 }
 
 /* Attributes of a lexicon entry that spans exactly [s, e) on the trail. */

@@ -119,13 +119,20 @@ bool resolve(govner_matcher *m) {
            index_build(&m->ent_end, m->n, m->ents.len, m->ents.items, sizeof(cand), true);
 }
 
-long find_hit(const govner_matcher *m, uint32_t lex, uint32_t start, uint32_t end) {
+bool has_entry(const govner_matcher *m, uint32_t lex, uint32_t start, uint32_t end) {
     if (start >= m->n)
-        return -1;
+        return false;
+    const lex_entry *entries = m->rs->entries.items;
+    if (end == start + 1) {
+        for (int32_t e = single_entries(m, m->cps[start]); e >= 0; e = entries[e].next)
+            if (entries[e].lex == lex)
+                return true;
+        return false;
+    }
     for (uint32_t i = m->hit_start.at[start]; i < m->hit_start.at[start + 1]; i++) {
         const hit *h = &m->hits.items[m->hit_start.order[i]];
-        if (h->end == end && m->rs->entries.items[h->entry].lex == lex)
-            return (long)m->hit_start.order[i];
+        if (h->end == end && entries[h->entry].lex == lex)
+            return true;
     }
-    return -1;
+    return false;
 }

@@ -600,6 +600,38 @@ static bool nullable(const pnode *n) {
 /* Collect the lexicons and entity types a match must start with; false when it could start with
  * anything else (a regex, an empty match), in which case every position is tried. */
 static bool first_set(const govner_ruleset *rs, const pnode *n, u32_vec *lex, u32_vec *ent, u32_vec *cls,
+                      bool *ok);
+
+/* The mirror of first_set, for left contexts matched backwards: what a match must end with. BOL
+ * cannot be told apart by the sets and makes the context unanchored. */
+static bool last_set(const govner_ruleset *rs, const pnode *n, u32_vec *lex, u32_vec *ent, u32_vec *cls,
+                     bool *ok) {
+    switch (n->kind) {
+    case P_SEQ:
+        for (int i = n->n_kids - 1; i >= 0; i--) {
+            if (!last_set(rs, n->kids[i], lex, ent, cls, ok))
+                return false;
+            if (!nullable(n->kids[i]))
+                return true;
+        }
+        return false;
+    case P_ALT:
+        for (int i = 0; i < n->n_kids; i++)
+            if (!last_set(rs, n->kids[i], lex, ent, cls, ok))
+                return false;
+        return true;
+    case P_REP:
+        return n->max != 0 && last_set(rs, n->kids[0], lex, ent, cls, ok);
+    case P_CAP:
+        return last_set(rs, n->kids[0], lex, ent, cls, ok);
+    case P_BOL:
+        return false;
+    default:
+        return first_set(rs, n, lex, ent, cls, ok);
+    }
+}
+
+static bool first_set(const govner_ruleset *rs, const pnode *n, u32_vec *lex, u32_vec *ent, u32_vec *cls,
                       bool *ok) {
     switch (n->kind) {
     case P_REGEX:
@@ -626,8 +658,8 @@ static bool first_set(const govner_ruleset *rs, const pnode *n, u32_vec *lex, u3
             if (!first_set(rs, n->kids[i], lex, ent, cls, ok))
                 return false;
         return true;
-    case P_REP:
-        return n->min > 0 && first_set(rs, n->kids[0], lex, ent, cls, ok);
+    case P_REP: /* when it may repeat zero times, the caller goes on to what follows */
+        return n->max != 0 && first_set(rs, n->kids[0], lex, ent, cls, ok);
     case P_CAP:
         return first_set(rs, n->kids[0], lex, ent, cls, ok);
     case P_LOOK: case P_LOOKBEHIND: case P_BOL: case P_EOL:
@@ -969,6 +1001,50 @@ static govner_status compile_rule(parser *p) {
     VEC_FREE(&alex);
     VEC_FREE(&aent);
     VEC_FREE(&acls);
+
+    /* Left anchor: from the first positive left context. `^` alone is kept as a flag. */
+    for (int i = 0; i < n_ctx && st == GOVNER_OK; i++) {
+        pnode *c = ctx[i];
+        if (c->kind != P_LOOKBEHIND || c->neg)
+            continue;
+        pnode *kid = c->kids[0];
+        pnode *alts[64];
+        int n_alts = 0;
+        if (kid->kind == P_ALT)
+            for (int a = 0; a < kid->n_kids; a++)
+                alts[n_alts++] = kid->kids[a];
+        else
+            alts[n_alts++] = kid;
+        u32_vec llex = {0}, lent = {0}, lcls = {0};
+        bool good = true, bol = false;
+        for (int a = 0; a < n_alts && good; a++) {
+            if (alts[a]->kind == P_BOL)
+                bol = true;
+            else if (nullable(alts[a]) || !last_set(p->rs, alts[a], &llex, &lent, &lcls, &ok))
+                good = false;
+        }
+        if (!ok) {
+            st = nomem(p);
+        } else if (good && (llex.len || lent.len || lcls.len || bol)) {
+            r.left_anchored = true;
+            r.left_bol = bol;
+            u32_vec *lists[3] = {&llex, &lent, &lcls};
+            uint32_t **dst[3] = {&r.left_lex, &r.left_ent, &r.left_class};
+            int *counts[3] = {&r.n_left_lex, &r.n_left_ent, &r.n_left_class};
+            for (int k = 0; k < 3 && st == GOVNER_OK; k++) {
+                *counts[k] = (int)lists[k]->len;
+                *dst[k] = arena_alloc(&p->rs->mem, (lists[k]->len + 1) * sizeof(uint32_t));
+                if (!*dst[k])
+                    st = nomem(p);
+                else if (lists[k]->len)
+                    memcpy(*dst[k], lists[k]->items, lists[k]->len * sizeof(uint32_t));
+            }
+        }
+        VEC_FREE(&llex);
+        VEC_FREE(&lent);
+        VEC_FREE(&lcls);
+        break;
+    }
 
     r.n_caps = (int)pp.caps.len;
     r.cap_names = arena_alloc(&p->rs->mem, (pp.caps.len + 1) * sizeof *r.cap_names);

@@ -21,6 +21,7 @@ typedef struct {
     int32_t next;           /* next entry on the same trie node, or -1 */
     const govner_attr *attrs;
     uint32_t n_attrs;
+    uint32_t length;        /* in code points; one-character entries are looked up, not scanned */
 } lex_entry;
 
 typedef struct {
@@ -81,6 +82,11 @@ typedef struct {
     bool anywhere;
     uint32_t *anchor_lex, *anchor_ent, *anchor_class;
     int n_anchor_lex, n_anchor_ent, n_anchor_class;
+    /* What a positive left context must end with, to skip positions it cannot hold at: lexicons,
+     * entity types, classes (of the character before), and the start of a line. */
+    bool left_anchored, left_bol;
+    uint32_t *left_lex, *left_ent, *left_class;
+    int n_left_lex, n_left_ent, n_left_class;
 } rule;
 
 typedef enum { PASS_PROPAGATE, PASS_MERGE, PASS_JURISDICTION, PASS_REJECT } pass_kind;
@@ -106,6 +112,15 @@ typedef struct {
     uint64_t *type_mask;    /* per entity type */
     uint64_t any_mask;      /* rules tried at every position */
     uint64_t class_mask;    /* rules that start with a one-character class */
+    uint64_t *left_lex_mask;  /* per lexicon: rules whose left context may end with it */
+    uint64_t *left_type_mask;
+    uint64_t left_mask;     /* rules with a left anchor */
+    uint64_t left_class_mask, left_bol_mask;
+    /* Masks contributed by one-character entries, by code point: an open-addressing table, so a
+     * position costs one probe instead of a walk along the entries of its character. */
+    uint32_t *cp_keys;      /* code point + 1; 0 is empty */
+    uint64_t *cp_start, *cp_left;
+    uint32_t cp_mask;       /* table size - 1 */
     pass *passes;           /* run in order after the phase's rules, before the next phase */
     size_t n_passes;
 } phase;

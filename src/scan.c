@@ -77,10 +77,11 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
     const trie *t = &rs->trie;
     uint32_t max_len = rs->max_lex_len;
     for (uint32_t i = 0; i < n; i++) {
-        uint32_t node = TRIE_ROOT;
+        uint32_t node = trie_step(t, TRIE_ROOT, m->cps[i]);
         size_t first = m->hits.len;
         uint32_t lim = n - i < max_len ? n - i : max_len;
-        for (uint32_t j = 0; j < lim; j++) {
+        /* One-character entries are not recorded: pattern.c looks them up at the root. */
+        for (uint32_t j = 1; j < lim && node != TRIE_NONE; j++) {
             node = trie_step(t, node, m->cps[i + j]);
             if (node == TRIE_NONE)
                 break;
