@@ -484,7 +484,21 @@ static bool emit_match(govner_matcher *m, const rule *ru, uint32_t s, uint32_t e
     return true;
 }
 
+/* Does an entity of the rule's required type start close enough to pos? */
+static bool required_near(const govner_matcher *m, const rule *ru, uint32_t pos) {
+    if (ru->req_type < 0)
+        return true;
+    uint32_t last = pos + (uint32_t)ru->req_within;
+    for (uint32_t q = pos; q <= last && q < m->n; q++)
+        for (uint32_t i = m->ent_start.at[q]; i < m->ent_start.at[q + 1]; i++)
+            if (m->ents.items[m->ent_start.order[i]].type == (uint32_t)ru->req_type)
+                return true;
+    return false;
+}
+
 static govner_status apply_rule(govner_matcher *m, const rule *ru, uint64_t order, uint32_t pos, govner_error *err) {
+    if (!required_near(m, ru, pos))
+        return GOVNER_OK;
     cont accept = {NULL, 0, 0, NULL};
     run r = {m, false, 0};
     m->trail.len = 0;

@@ -669,6 +669,63 @@ static bool first_set(const govner_ruleset *rs, const pnode *n, u32_vec *lex, u3
     }
 }
 
+/* Longest text n can match, in code points, or -1 when unbounded. */
+static int max_length(const govner_ruleset *rs, const pnode *n) {
+    switch (n->kind) {
+    case P_LEX:
+        return (int)rs->lexicons.items[n->id].max_length;
+    case P_REGEX:
+        return rs->regexes.items[n->id].is_class ? 1 : -1;
+    case P_ENT:
+        return -1;
+    case P_BOL: case P_EOL: case P_LOOK: case P_LOOKBEHIND:
+        return 0;
+    case P_CAP:
+        return max_length(rs, n->kids[0]);
+    case P_REP: {
+        int k = max_length(rs, n->kids[0]);
+        return (k < 0 || n->max < 0) ? (k == 0 ? 0 : -1) : k * n->max;
+    }
+    case P_SEQ: case P_ALT: {
+        int total = 0;
+        for (int i = 0; i < n->n_kids; i++) {
+            int k = max_length(rs, n->kids[i]);
+            if (k < 0)
+                return -1;
+            total = n->kind == P_SEQ ? total + k : (k > total ? k : total);
+        }
+        return total;
+    }
+    }
+    return -1;
+}
+
+/* The first entity every match of n must contain at a bounded distance from its start. */
+static void required_entity(const govner_ruleset *rs, const pnode *n, int *type, int *within) {
+    *type = -1;
+    const pnode *const *items = &n;
+    int n_items = 1;
+    if (n->kind == P_SEQ) {
+        items = (const pnode *const *)n->kids;
+        n_items = n->n_kids;
+    }
+    int offset = 0;
+    for (int i = 0; i < n_items; i++) {
+        const pnode *e = items[i];
+        while (e->kind == P_CAP || (e->kind == P_REP && e->min >= 1))
+            e = e->kids[0];
+        if (e->kind == P_ENT) {
+            *type = (int)e->id;
+            *within = offset;
+            return;
+        }
+        int k = max_length(rs, items[i]);
+        if (k < 0)
+            return;
+        offset += k;
+    }
+}
+
 /* Section - Rules ------------------------------------------------------------------------------- */
 
 static bool is_clause(const token *t) {
@@ -1001,6 +1058,8 @@ static govner_status compile_rule(parser *p) {
     VEC_FREE(&alex);
     VEC_FREE(&aent);
     VEC_FREE(&acls);
+
+    required_entity(p->rs, body, &r.req_type, &r.req_within);
 
     /* Left anchor: from the first positive left context. `^` alone is kept as a flag. */
     for (int i = 0; i < n_ctx && st == GOVNER_OK; i++) {

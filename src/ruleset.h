@@ -29,6 +29,7 @@ typedef struct {
     const char *file;
     int line;
     bool literal;
+    uint32_t max_length;    /* longest entry, in code points */
 } lexicon;
 
 /* A named regular expression (`regex`) or single-character class (`class`). */
@@ -84,6 +85,9 @@ typedef struct {
     int n_anchor_lex, n_anchor_ent, n_anchor_class;
     /* What a positive left context must end with, to skip positions it cannot hold at: lexicons,
      * entity types, classes (of the character before), and the start of a line. */
+    /* An entity of type `req_type` must start within `req_within` code points of the start
+     * (-1: none known): 习近平总书记 needs a title right after the name. */
+    int req_type, req_within;
     bool left_anchored, left_bol;
     uint32_t *left_lex, *left_ent, *left_class;
     int n_left_lex, n_left_ent, n_left_class;
