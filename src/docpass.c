@@ -212,30 +212,18 @@ static const char *fill_template(govner_matcher *m, const char *s, const lex_ent
 }
 
 static bool jurisdiction(govner_matcher *m, const pass *ps) {
-    const govner_ruleset *rs = m->rs;
     /* Count mentions per province: the province itself or any place whose `province` it is. */
     size_t counts[64] = {0};
     size_t first[64];
     for (size_t i = 0; i < 64; i++)
         first[i] = SIZE_MAX;
     for (size_t h = 0; h < m->hits.len; h++) {
-        const lex_entry *e = &rs->entries.items[m->hits.items[h].entry];
-        if (e->lex != ps->lex)
+        int p = ps->province_of[m->hits.items[h].entry];
+        if (p < 0)
             continue;
-        const char *code = attr_value(e, "province");
-        if (!code)
-            code = attr_value(e, "code");
-        if (!code)
-            continue;
-        for (size_t p = 0; p < ps->n_provinces && p < 64; p++) {
-            const char *pc = attr_value(ps->provinces[p], "code");
-            if (pc && strcmp(pc, code) == 0) {
-                counts[p]++;
-                if (first[p] == SIZE_MAX)
-                    first[p] = h;
-                break;
-            }
-        }
+        counts[p]++;
+        if (first[p] == SIZE_MAX)
+            first[p] = h;
     }
     const lex_entry *best = NULL;
     size_t best_i = 0;
@@ -316,8 +304,23 @@ bool docpass_prepare(govner_ruleset *rs) {
                 bool dup = false;
                 for (size_t q = 0; q < ps->n_provinces && !dup; q++)
                     dup = strcmp(attr_value(ps->provinces[q], "code"), attr_value(le, "code")) == 0;
-                if (!dup)
+                if (!dup && ps->n_provinces < 64)
                     ps->provinces[ps->n_provinces++] = le;
+            }
+            ps->province_of = arena_alloc(&rs->mem, rs->entries.len + 1);
+            if (!ps->province_of)
+                return false;
+            for (size_t e = 0; e < rs->entries.len; e++) {
+                const lex_entry *le = &rs->entries.items[e];
+                ps->province_of[e] = -1;
+                if (le->lex != ps->lex)
+                    continue;
+                const char *code = attr_value(le, "province");
+                if (!code)
+                    code = attr_value(le, "code");
+                for (size_t q = 0; code && q < ps->n_provinces; q++)
+                    if (strcmp(attr_value(ps->provinces[q], "code"), code) == 0)
+                        ps->province_of[e] = (int8_t)q;
             }
         }
     return true;

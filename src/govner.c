@@ -164,6 +164,7 @@ govner_status govner_match(govner_matcher *m, const char *text, size_t len, govn
     err->status = GOVNER_OK;
     arena_reset(&m->mem);
     m->out.len = m->ents.len = m->cands.len = 0;
+    m->ents_indexed = false;
     m->n = 0;
     m->seq = 0;
     m->limit_hit = false;

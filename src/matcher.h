@@ -51,6 +51,7 @@ struct govner_matcher {
 
     VEC(cand) ents;         /* accepted entities, by start */
     pos_index ent_start, ent_end;
+    bool ents_indexed;      /* ent_start/ent_end describe ents */
     VEC(cand) cands;        /* candidates of the running phase */
     uint64_t seq;
 
@@ -82,8 +83,20 @@ bool index_build(pos_index *ix, uint32_t n, size_t n_items, const void *items, s
 govner_status pattern_run_phase(govner_matcher *m, const phase *ph, govner_error *err);
 /* At load time: the masks of each phase that say which rules may start where. */
 bool pattern_prepare(govner_ruleset *rs);
-/* Does one-character class `rx` match code point cp? (memoised) */
-bool pattern_class_match(govner_matcher *m, const regex_def *rx, uint32_t cp);
+/* Does one-character class `rx` match code point cp? Memoised: the answer for a code point is
+ * computed by PCRE2 once per matcher. */
+bool pattern_class_slow(govner_matcher *m, const regex_def *rx, uint32_t cp);
+static inline bool pattern_class_match(govner_matcher *m, const regex_def *rx, uint32_t cp) {
+    const uint64_t *yes = m->class_yes[rx->class_slot];
+    if (yes) {
+        uint64_t bit = 1ull << (cp & 63);
+        if (yes[cp >> 6] & bit)
+            return true;
+        if (m->class_no[rx->class_slot][cp >> 6] & bit)
+            return false;
+    }
+    return pattern_class_slow(m, rx, cp);
+}
 
 /* resolve.c: merge m->cands into m->ents by the overlap policy, then reindex. */
 bool resolve(govner_matcher *m);

@@ -78,7 +78,7 @@ static int m_cont(run *r, const cont *k, uint32_t pos) {
     }
 }
 
-bool pattern_class_match(govner_matcher *m, const regex_def *rx, uint32_t cp) {
+bool pattern_class_slow(govner_matcher *m, const regex_def *rx, uint32_t cp) {
     uint32_t slot = rx->class_slot;
     uint64_t *yes = m->class_yes[slot], *no = m->class_no[slot];
     if (!yes) {
@@ -520,6 +520,8 @@ static govner_status apply_rule(govner_matcher *m, const rule *ru, uint64_t orde
 
 govner_status pattern_run_phase(govner_matcher *m, const phase *ph, govner_error *err) {
     govner_status st = GOVNER_OK;
+    if (ph->n_rules == 0)
+        return st;
     /* One pass over the text; at each position only the rules whose first element starts there. */
     for (uint32_t pos = 0; pos < m->n && st == GOVNER_OK; pos++) {
         uint64_t mask = rules_at(m, ph, pos);

@@ -85,6 +85,9 @@ static bool drop_misfits(govner_matcher *m) {
 
 bool resolve(govner_matcher *m) {
     const govner_ruleset *rs = m->rs;
+    if (m->cands.len == 0 && m->ents_indexed)
+        return true; /* nothing new: the kept entities and their indexes stand */
+    m->ents_indexed = true;
     if (!drop_misfits(m))
         return false;
     if (!VEC_RESERVE(&m->ents, m->cands.len))

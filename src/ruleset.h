@@ -104,6 +104,7 @@ typedef struct {
     /* PASS_JURISDICTION: the province-level entries of the lexicon, found at load time. */
     const lex_entry **provinces;
     size_t n_provinces;
+    int8_t *province_of;    /* per entry of the lexicon: index into provinces, or -1 */
 } pass;
 
 typedef struct {
