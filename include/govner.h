@@ -22,6 +22,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -114,8 +115,11 @@ GOVNER_EXPORT govner_matcher *govner_matcher_new(const govner_ruleset *rs);
 /* Accepts NULL. */
 GOVNER_EXPORT void govner_matcher_free(govner_matcher *m);
 
-/* Find the entities of one document. `text` must be valid UTF-8 (see govner_utf8_repair); it need
- * not be NUL-terminated. Results replace those of the previous call. */
+/* Find the entities of one document. `text` must be valid UTF-8 (see govner_utf8_repair), else
+ * GOVNER_ERR_INPUT; it need not be NUL-terminated. Results replace those of the previous call.
+ * A document over 1 MiB is matched in segments that end at a sentence end, so memory does not grow
+ * with document size; document passes (propagation, merged titles, jurisdiction) then see one
+ * segment at a time. Offsets are always relative to the whole text. */
 GOVNER_EXPORT govner_status govner_match(govner_matcher *m, const char *text, size_t len,
                                          govner_error *err);
 
@@ -132,6 +136,10 @@ GOVNER_EXPORT const char *govner_entity_attr(const govner_entity *e, const char 
  * {<prefix>"entities":[...]} where `prefix` (may be NULL) is inserted verbatim, e.g. "\"line\":3,".
  * Returns a malloc'd NUL-terminated string (caller frees with free) or NULL when out of memory. */
 GOVNER_EXPORT char *govner_matcher_json(const govner_matcher *m, const char *prefix);
+
+/* Write the same JSON object and a newline to `f`, streaming: memory does not grow with the
+ * number of entities. Returns 0, or -1 on a write error (errno set by stdio) or out of memory. */
+GOVNER_EXPORT int govner_matcher_write_json(const govner_matcher *m, const char *prefix, FILE *f);
 
 /* Render the entities as TSV rows "source\ttype\ttext\tstart\tend\tattrs\n" (attrs as k=v;k=v).
  * Returns a malloc'd string (caller frees) or NULL when out of memory. */

@@ -5,6 +5,11 @@
 
 #include "matcher.h"
 
+/* Documents longer than this are matched in segments (see govner_match). */
+#ifndef GOVNER_SEGMENT_BYTES
+#define GOVNER_SEGMENT_BYTES (1u << 20)
+#endif
+
 const char *govner_status_string(govner_status st) {
     switch (st) {
     case GOVNER_OK: return "success";
@@ -133,8 +138,9 @@ const char *doc_strndup(govner_matcher *m, uint32_t start, uint32_t end) {
     return arena_strndup(&m->mem, m->text + m->byte_of[start], m->byte_of[end] - m->byte_of[start]);
 }
 
-static govner_status build_output(govner_matcher *m, govner_error *err) {
-    m->out.len = 0;
+/* Append the kept entities of the current segment, whose text starts at code point cp_base and
+ * byte byte_base of the document. */
+static govner_status append_output(govner_matcher *m, size_t cp_base, size_t byte_base, govner_error *err) {
     if (!VEC_RESERVE(&m->out, m->ents.len))
         return error_set(err, GOVNER_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
     for (size_t i = 0; i < m->ents.len; i++) {
@@ -142,10 +148,10 @@ static govner_status build_output(govner_matcher *m, govner_error *err) {
         govner_entity e = {
             .type = m->rs->types.items[c->type].name,
             .text = doc_strndup(m, c->start, c->end),
-            .start = c->start,
-            .end = c->end,
-            .byte_start = m->byte_of[c->start],
-            .byte_end = m->byte_of[c->end],
+            .start = cp_base + c->start,
+            .end = cp_base + c->end,
+            .byte_start = byte_base + m->byte_of[c->start],
+            .byte_end = byte_base + m->byte_of[c->end],
             .rule = c->rule,
             .attrs = c->attrs,
             .n_attrs = c->n_attrs,
@@ -157,21 +163,11 @@ static govner_status build_output(govner_matcher *m, govner_error *err) {
     return GOVNER_OK;
 }
 
-govner_status govner_match(govner_matcher *m, const char *text, size_t len, govner_error *err) {
-    govner_error scratch;
-    if (!err)
-        err = &scratch;
-    err->status = GOVNER_OK;
-    arena_reset(&m->mem);
-    m->out.len = m->ents.len = m->cands.len = 0;
+/* The whole cascade over one segment: m->text, m->len. */
+static govner_status match_segment(govner_matcher *m, govner_error *err) {
+    m->ents.len = m->cands.len = 0;
     m->ents_indexed = false;
-    m->n = 0;
     m->seq = 0;
-    m->limit_hit = false;
-    if (len > UINT32_MAX - 2)
-        return error_set(err, GOVNER_ERR_INPUT, "", 0, 0, NULL, "document larger than 4 GiB");
-    m->text = text ? text : "";
-    m->len = text ? len : 0;
     govner_status st = scan_document(m, err);
     if (st != GOVNER_OK)
         return st;
@@ -180,15 +176,65 @@ govner_status govner_match(govner_matcher *m, const char *text, size_t len, govn
     const govner_ruleset *rs = m->rs;
     for (size_t p = 0; p < rs->phases.len; p++) {
         const phase *ph = &rs->phases.items[p];
-        if ((st = pattern_run_phase(m, ph, err)) != GOVNER_OK) {
-            m->ents.len = m->cands.len = 0;
+        if ((st = pattern_run_phase(m, ph, err)) != GOVNER_OK)
             return st;
-        }
         docpass_reject(m);
         if (!resolve(m) || !docpass_run(m, ph))
             return error_set(err, GOVNER_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
     }
-    return build_output(m, err);
+    return GOVNER_OK;
+}
+
+/* End of the segment that starts at `from`: the whole rest when short, else just after the last
+ * sentence end (。！？ or a line break) in the second half of the window, else a character boundary. */
+static size_t segment_end(const char *text, size_t len, size_t from) {
+    if (len - from <= GOVNER_SEGMENT_BYTES)
+        return len;
+    size_t limit = from + GOVNER_SEGMENT_BYTES, half = from + GOVNER_SEGMENT_BYTES / 2;
+    for (size_t i = limit; i > half; i--) {
+        const unsigned char *p = (const unsigned char *)text + i;
+        if (p[-1] == '\n')
+            return i;
+        if (i >= from + 3 && p[-3] == 0xE3 && p[-2] == 0x80 && p[-1] == 0x82) /* 。 */
+            return i;
+        if (i >= from + 3 && p[-3] == 0xEF && p[-2] == 0xBC && (p[-1] == 0x81 || p[-1] == 0x9F)) /* ！？ */
+            return i;
+    }
+    while (limit > from + 1 && ((unsigned char)text[limit] & 0xC0) == 0x80)
+        limit--;
+    return limit;
+}
+
+govner_status govner_match(govner_matcher *m, const char *text, size_t len, govner_error *err) {
+    govner_error scratch;
+    if (!err)
+        err = &scratch;
+    err->status = GOVNER_OK;
+    arena_reset(&m->mem);
+    m->out.len = 0;
+    m->limit_hit = false;
+    if (!text)
+        text = "", len = 0;
+    size_t bad = govner_utf8_check(text, len);
+    if (bad != len)
+        return error_set(err, GOVNER_ERR_INPUT, "", 0, 0, NULL, "invalid UTF-8 at byte %zu", bad);
+    /* Long documents are matched in segments ending at sentence ends, so memory stays bounded. */
+    size_t from = 0, cp_base = 0;
+    do {
+        size_t to = segment_end(text, len, from);
+        m->text = text + from;
+        m->len = to - from;
+        govner_status st = match_segment(m, err);
+        if (st == GOVNER_OK)
+            st = append_output(m, cp_base, from, err);
+        if (st != GOVNER_OK) {
+            m->out.len = 0;
+            return st;
+        }
+        cp_base += m->n;
+        from = to;
+    } while (from < len);
+    return GOVNER_OK;
 }
 
 size_t govner_entity_count(const govner_matcher *m) { return m->out.len; }

@@ -55,34 +55,53 @@ static bool put_num(buf *b, const char *key, size_t v) {
     return put(b, tmp, (size_t)n);
 }
 
+static bool put_entity_json(buf *b, const govner_entity *e) {
+    bool ok = puts_(b, "{\"type\":") && put_json_string(b, e->type) && puts_(b, ",\"text\":") &&
+              put_json_string(b, e->text) && put_num(b, "start", e->start) && put_num(b, "end", e->end) &&
+              put_num(b, "byte_start", e->byte_start) && put_num(b, "byte_end", e->byte_end) &&
+              puts_(b, ",\"rule\":") && put_json_string(b, e->rule);
+    for (size_t a = 0; ok && a < e->n_attrs; a++) {
+        const govner_attr *at = &e->attrs[a];
+        ok = puts_(b, ",") && put_json_string(b, at->key) && puts_(b, ":");
+        bool list = at->is_list || at->n_values != 1;
+        if (ok && list)
+            ok = puts_(b, "[");
+        for (size_t v = 0; ok && v < at->n_values; v++)
+            ok = (v == 0 || puts_(b, ",")) && put_json_string(b, at->values[v]);
+        if (ok && list)
+            ok = puts_(b, "]");
+    }
+    return ok && puts_(b, "}");
+}
+
+/* Write the JSON object into b; when `f` is not NULL, flush b to f whenever it grows past 64 KiB
+ * so a huge document's output is never held whole in memory. */
+static bool write_json(const govner_matcher *m, const char *prefix, buf *b, FILE *f) {
+    bool ok = puts_(b, "{") && (!prefix || puts_(b, prefix)) && puts_(b, "\"entities\":[");
+    for (size_t i = 0; ok && i < m->out.len; i++) {
+        ok = (i == 0 || puts_(b, ",")) && put_entity_json(b, &m->out.items[i]);
+        if (ok && f && b->len > 65536) {
+            ok = fwrite(b->items, 1, b->len, f) == b->len;
+            b->len = 0;
+        }
+    }
+    return ok && puts_(b, "]}");
+}
+
 char *govner_matcher_json(const govner_matcher *m, const char *prefix) {
     buf b = {0};
-    bool ok = puts_(&b, "{") && (!prefix || puts_(&b, prefix)) && puts_(&b, "\"entities\":[");
-    for (size_t i = 0; ok && i < m->out.len; i++) {
-        const govner_entity *e = &m->out.items[i];
-        ok = (i == 0 || puts_(&b, ",")) && puts_(&b, "{\"type\":") && put_json_string(&b, e->type) &&
-             puts_(&b, ",\"text\":") && put_json_string(&b, e->text) && put_num(&b, "start", e->start) &&
-             put_num(&b, "end", e->end) && put_num(&b, "byte_start", e->byte_start) &&
-             put_num(&b, "byte_end", e->byte_end) && puts_(&b, ",\"rule\":") && put_json_string(&b, e->rule);
-        for (size_t a = 0; ok && a < e->n_attrs; a++) {
-            const govner_attr *at = &e->attrs[a];
-            ok = puts_(&b, ",") && put_json_string(&b, at->key) && puts_(&b, ":");
-            bool list = at->is_list || at->n_values != 1;
-            if (ok && list)
-                ok = puts_(&b, "[");
-            for (size_t v = 0; ok && v < at->n_values; v++)
-                ok = (v == 0 || puts_(&b, ",")) && put_json_string(&b, at->values[v]);
-            if (ok && list)
-                ok = puts_(&b, "]");
-        }
-        ok = ok && puts_(&b, "}");
-    }
-    ok = ok && puts_(&b, "]}") && put(&b, "", 1);
-    if (!ok) {
+    if (!write_json(m, prefix, &b, NULL) || !put(&b, "", 1)) {
         VEC_FREE(&b);
         return NULL;
     }
     return b.items;
+}
+
+int govner_matcher_write_json(const govner_matcher *m, const char *prefix, FILE *f) {
+    buf b = {0};
+    bool ok = write_json(m, prefix, &b, f) && puts_(&b, "\n") && fwrite(b.items, 1, b.len, f) == b.len;
+    VEC_FREE(&b);
+    return ok ? 0 : -1;
 }
 
 /* TSV fields cannot hold tabs or newlines: those become spaces. */

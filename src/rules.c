@@ -10,7 +10,7 @@
  *   seq       := item*
  *   item      := [NAME '='] prim [quant]
  *   prim      := '@'NAME | '<'TYPE'>' | '%'NAME | /regex/ | "literal" | '(' pattern ')' | '^' | '$'
- *              | '!' prim | '&' prim
+ *              | '!' prim | '&' prim | '<=' prim | '<!' prim
  *   quant     := '?' | '*' | '+' | '{' m [',' [n]] '}'
  */
 #include <errno.h>
@@ -168,6 +168,11 @@ static govner_status lex_line(parser *p, const char *line, int line_no) {
                 return tok_error(p, &t, "expected a name after '%c'", c);
             t.kind = c == '@' ? T_LEX : T_CLASS;
             t.value = arena_strndup(&p->rs->mem, line + i + 1, j - i - 1);
+        } else if (c == '<' && (line[i + 1] == '=' || line[i + 1] == '!')) {
+            /* <=X and <!X: positive and negative lookbehind */
+            t.kind = T_PUNCT;
+            t.punct = line[i + 1] == '=' ? 'L' : 'N';
+            j = i + 2;
         } else if (c == '<') {
             j = i + 1;
             while (is_name_char((unsigned char)line[j]))
@@ -333,7 +338,8 @@ static bool starts_prim(const token *t) {
     case T_LEX: case T_CLASS: case T_ENT: case T_REGEX: case T_STRING:
         return true;
     case T_PUNCT:
-        return t->punct == '(' || t->punct == '^' || t->punct == '$' || t->punct == '!' || t->punct == '&';
+        return t->punct == '(' || t->punct == '^' || t->punct == '$' || t->punct == '!' || t->punct == '&' ||
+               t->punct == 'L' || t->punct == 'N';
     default:
         return false;
     }
@@ -451,14 +457,19 @@ static govner_status parse_prim(pparse *pp, pnode **out) {
             if (!(n = new_node(p, t->punct == '^' ? P_BOL : P_EOL, 0)))
                 return nomem(p);
             pp->t++;
-        } else if (t->punct == '!' || t->punct == '&') {
+        } else if (t->punct == '!' || t->punct == '&' || t->punct == 'L' || t->punct == 'N') {
+            bool behind = t->punct == 'L' || t->punct == 'N';
+            bool saved = pp->backward;
             pp->t++;
             pnode *kid;
-            if ((st = parse_prim(pp, &kid)) != GOVNER_OK)
+            pp->backward = behind ? true : saved;
+            st = parse_prim(pp, &kid);
+            pp->backward = saved;
+            if (st != GOVNER_OK)
                 return st;
-            if (!(n = new_node(p, P_LOOK, 1)))
+            if (!(n = new_node(p, behind ? P_LOOKBEHIND : P_LOOK, 1)))
                 return nomem(p);
-            n->neg = t->punct == '!';
+            n->neg = t->punct == '!' || t->punct == 'N';
             n->kids[0] = kid;
         } else {
             return tok_error(p, t, "expected a pattern element, found '%c'", t->punct);

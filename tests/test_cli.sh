@@ -115,6 +115,21 @@ if [ -w /dev/full ]; then
     check "write error: message" grep -q "govner: error: writing output" "$tmp/full.err"
 fi
 
+# A long line with no newline (matched in segments): entities all along, offsets exact
+python3 -c "import sys; sys.stdout.write('省委书记许达哲出席会议，湖南省长沙市召开会议。' * 150000)" > "$tmp/long.txt"
+g < "$tmp/long.txt" > "$tmp/long.json"
+check "3 MB line: exit 0" [ $? -eq 0 ]
+check "3 MB line: every entity found, offsets exact" python3 - "$tmp/long.json" "$tmp/long.txt" <<'PY'
+import json, sys, collections
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+text = open(sys.argv[2], encoding="utf-8").read()
+raw = text.encode("utf-8")
+count = collections.Counter(e["type"] for e in d["entities"])
+assert count == {"title": 150000, "organization": 150000, "person": 150000, "place": 300000}, count
+for e in d["entities"]:
+    assert text[e["start"]:e["end"]] == e["text"] and raw[e["byte_start"]:e["byte_end"]].decode() == e["text"]
+PY
+
 # TSV
 echo "长沙" | g --format tsv > "$tmp/out.tsv"
 check "--format tsv" grep -q "^stdin	place	长沙	0	2	" "$tmp/out.tsv"

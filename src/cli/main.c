@@ -179,11 +179,13 @@ typedef struct {
     char *out;          /* rendered output, or NULL on failure */
     char *error;        /* message for stderr, or NULL */
     char *warning;
+    bool write_failed;  /* streamed output could not be written */
 } result;
 
-/* Match raw bytes named `source` and render them; on failure set r->error. */
-static void process_text(govner_matcher *m, char *raw, size_t len, const char *source, const char *prefix_extra,
-                         result *r) {
+/* Match raw bytes named `source` and render them (or, when `stream` is set and the format is JSON,
+ * write them there at once); on failure set r->error. */
+static void process_text_to(govner_matcher *m, char *raw, size_t len, const char *source, const char *prefix_extra,
+                            result *r, FILE *stream) {
     decoded d;
     int e = decode_text(raw, len, opt.encoding, &d);
     if (e) {
@@ -207,11 +209,23 @@ static void process_text(govner_matcher *m, char *raw, size_t len, const char *s
                  d.encoding) < 0)
         prefix = NULL;
     /* Entities point into the matcher, not into the decoded text: it can go now. */
-    r->out = prefix ? render(m, prefix, source) : NULL;
-    if (!r->out && !r->error && asprintf(&r->error, "%s: out of memory", source) < 0)
+    if (stream && prefix && !opt.tsv) {
+        if (govner_matcher_write_json(m, prefix, stream) == 0)
+            r->out = strdup("");
+        else
+            r->write_failed = true;
+    } else {
+        r->out = prefix ? render(m, prefix, source) : NULL;
+    }
+    if (!r->out && !r->error && !r->write_failed && asprintf(&r->error, "%s: out of memory", source) < 0)
         r->error = NULL;
     free(prefix);
     decoded_free(&d);
+}
+
+static void process_text(govner_matcher *m, char *raw, size_t len, const char *source, const char *prefix_extra,
+                         result *r) {
+    process_text_to(m, raw, len, source, prefix_extra, r, NULL);
 }
 
 /* Section - Batches ----------------------------------------------------------------------------- */
@@ -692,13 +706,13 @@ int main(int argc, char **argv) {
             govner_matcher *m = govner_matcher_new(rs);
             result r = {0};
             if (m)
-                process_text(m, raw, len, "stdin", NULL, &r);
+                process_text_to(m, raw, len, "stdin", NULL, &r, stdout);
             if (r.warning)
                 warnf("%s", r.warning);
             if (!m || r.error) {
                 errorf("%s", r.error ? r.error : "out of memory");
                 code = EXIT_IO;
-            } else if (fputs(r.out, stdout) == EOF) {
+            } else if (r.write_failed || fputs(r.out, stdout) == EOF) {
                 io_error = true;
             }
             free(r.out);
