@@ -87,7 +87,13 @@ check "partial batch: good files written" [ "$(wc -l < "$tmp/partial.jsonl")" -e
 # Bad input: invalid UTF-8 is replaced with a warning and entities are still found
 printf '湖南\377长沙' | g > "$tmp/bad.json" 2> "$tmp/bad.err"
 check "invalid UTF-8: exit 0" [ $? -eq 0 ]
-check "invalid UTF-8: warning names the position" grep -q "warning: stdin: 1 invalid UTF-8 sequence(s) replaced by U+FFFD, first at byte 6" "$tmp/bad.err"
+check "invalid UTF-8: warning names the position" grep -q "warning: stdin: 1 invalid UTF-8 sequence(s) or NUL byte(s) replaced by U+FFFD, first at byte 6" "$tmp/bad.err"
+printf '湖南\000长沙' | g > "$tmp/nul.json" 2> "$tmp/nul.err"
+check "NUL byte: replaced with a warning, entities found" sh -c "grep -q '长沙' '$tmp/nul.json' && grep -q 'first at byte 6' '$tmp/nul.err'"
+printf '\357\273\277长沙\r\n' | g --lines > "$tmp/bom.jsonl"
+check "BOM and CRLF: offsets after the BOM" grep -q '"text":"长沙","start":0' "$tmp/bom.jsonl"
+: | g > "$tmp/empty.json"
+check "empty input: empty entity list" grep -q '"entities":\[\]' "$tmp/empty.json"
 check "invalid UTF-8: entities around it found" sh -c "grep -q '长沙' '$tmp/bad.json' && grep -q '湖南' '$tmp/bad.json'"
 # GB18030 / GBK: detected and decoded
 printf '省委书记许达哲出席会议' | iconv -f UTF-8 -t GBK > "$tmp/gbk.txt"
@@ -96,9 +102,22 @@ check "GBK file detected" grep -q '"encoding":"gb18030"' "$tmp/gbk.jsonl"
 check "GBK file: entities found" grep -q '许达哲' "$tmp/gbk.jsonl"
 g --encoding GBK < "$tmp/gbk.txt" > "$tmp/gbk2.json"
 check "--encoding forces a decoder" grep -q '许达哲' "$tmp/gbk2.json"
-printf 'abc\0def' > "$tmp/in/binary.bin"
+head -c 4096 /dev/zero > "$tmp/in/binary.bin"
 g "$tmp/in/binary.bin" > /dev/null 2> "$tmp/bin.err"
 check "binary file: skipped with a message, exit 1" sh -c "[ $? -eq 1 ] && grep -q 'binary file' '$tmp/bin.err'"
+
+# Directory symlink loops and FIFOs are named and skipped; the rest is written
+mkdir -p "$tmp/loop/d"
+printf '长沙' > "$tmp/loop/d/a.txt"
+ln -s .. "$tmp/loop/d/up"
+mkfifo "$tmp/loop/fifo"
+g "$tmp/loop" > "$tmp/loop.jsonl" 2> "$tmp/loop.err"
+check "symlink loop: exit 1" [ $? -eq 1 ]
+check "symlink loop: named" grep -q "symlink loop" "$tmp/loop.err"
+check "FIFO in a directory: named" grep -q "fifo: not a regular file" "$tmp/loop.err"
+check "symlink loop: files still read once" [ "$(grep -c '长沙' "$tmp/loop.jsonl")" -eq 1 ]
+g "$tmp/loop/fifo" > /dev/null 2> "$tmp/fifo.err"
+check "FIFO argument: refused without blocking" sh -c "[ $? -eq 1 ] && grep -q 'not a regular file' '$tmp/fifo.err'"
 
 # Rules: errors name file:line:col and exit 4
 printf 'layer names person\nphase a\nrule r\n  match n=@nope\n  emit person n\n' > "$tmp/bad.rules"

@@ -96,6 +96,9 @@ int decode_text(char *raw, size_t len, const char *forced, decoded *d) {
         skip = 3;
     if (!forced || strcasecmp(forced, "utf-8") == 0 || strcasecmp(forced, "utf8") == 0) {
         size_t bad = govner_utf8_check(raw + skip, len - skip);
+        const char *nul = memchr(raw + skip, '\0', len - skip);
+        if (nul && (size_t)(nul - raw - skip) < bad)
+            bad = (size_t)(nul - raw - skip);
         if (bad == len - skip) {
             d->text = raw;
             d->offset = skip;
@@ -103,7 +106,7 @@ int decode_text(char *raw, size_t len, const char *forced, decoded *d) {
             d->encoding = "utf-8";
             return 0;
         }
-        if (!forced) {
+        if (!forced && !nul) {
             size_t n;
             char *conv = convert("GB18030", raw, len, &n);
             if (conv) {
@@ -114,10 +117,25 @@ int decode_text(char *raw, size_t len, const char *forced, decoded *d) {
                 return 0;
             }
         }
-        d->first_bad = bad;
+        d->first_bad = bad + skip;
         char *rep = govner_utf8_repair(raw + skip, len - skip, &d->len, &d->n_bad);
         if (!rep)
             return ENOMEM;
+        /* NUL bytes are text the writers cannot carry: replaced like invalid bytes. */
+        for (size_t i = 0; i < d->len; i++)
+            if (rep[i] == '\0') {
+                char *grown = realloc(rep, d->len + 3);
+                if (!grown) {
+                    free(rep);
+                    return ENOMEM;
+                }
+                rep = grown;
+                memmove(rep + i + 3, rep + i + 1, d->len - i);
+                memcpy(rep + i, "\xEF\xBF\xBD", 3);
+                d->len += 2;
+                d->n_bad++;
+                i += 2;
+            }
         d->text = rep;
         d->owned = true;
         d->encoding = "utf-8";

@@ -194,7 +194,7 @@ static void process_text_to(govner_matcher *m, char *raw, size_t len, const char
             r->error = NULL;
         return;
     }
-    if (d.n_bad && asprintf(&r->warning, "%s: %zu invalid UTF-8 sequence(s) replaced by U+FFFD, first at byte %zu",
+    if (d.n_bad && asprintf(&r->warning, "%s: %zu invalid UTF-8 sequence(s) or NUL byte(s) replaced by U+FFFD, first at byte %zu",
                             source, d.n_bad, d.first_bad) < 0)
         r->warning = NULL;
     govner_error err;
@@ -252,12 +252,26 @@ static bool add_job(const char *path, const char *rel) {
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
+/* The directories being walked, outermost first: a directory met again is a symlink loop. */
+static struct { dev_t dev; ino_t ino; } walk_stack[256];
+
 /* Collect regular files under dir, sorted by name so output order is stable. */
 static int walk(const char *dir, const char *rel, int depth, int *failures) {
-    if (depth > 64) {
-        errorf("%s: directories nested too deep (a symlink loop?)", dir);
+    struct stat dst;
+    if (depth >= 256) {
+        errorf("%s: directories nested too deep", dir);
         (*failures)++;
         return 0;
+    }
+    if (stat(dir, &dst) == 0) {
+        for (int i = 0; i < depth; i++)
+            if (walk_stack[i].dev == dst.st_dev && walk_stack[i].ino == dst.st_ino) {
+                errorf("%s: symlink loop (a directory that contains itself), skipped", dir);
+                (*failures)++;
+                return 0;
+            }
+        walk_stack[depth].dev = dst.st_dev;
+        walk_stack[depth].ino = dst.st_ino;
     }
     DIR *d = opendir(dir);
     if (!d) {
@@ -386,6 +400,15 @@ typedef struct {
     pthread_cond_t cv;
 } batch;
 
+/* Binary data, not a document: NUL bytes in more than 1% of the first 64 KiB. A stray NUL in a text
+ * is only replaced (see input.c). */
+static bool looks_binary(const char *raw, size_t len) {
+    size_t n = len < 65536 ? len : 65536, nul = 0;
+    for (size_t i = 0; i < n; i++)
+        nul += raw[i] == '\0';
+    return nul > n / 100 + 1;
+}
+
 static void process_job(govner_matcher *m, const job *j, result *r) {
     FILE *f = fopen(j->path, "rb");
     if (!f) {
@@ -402,9 +425,8 @@ static void process_job(govner_matcher *m, const job *j, result *r) {
             r->error = NULL;
         return;
     }
-    if (memchr(raw, '\0', len) && opt.encoding == NULL) {
-        /* NUL bytes: binary data, not a document. */
-        if (asprintf(&r->error, "%s: binary file (NUL bytes), skipped", j->path) < 0)
+    if (looks_binary(raw, len)) {
+        if (asprintf(&r->error, "%s: binary file (many NUL bytes), skipped", j->path) < 0)
             r->error = NULL;
         free(raw);
         return;
@@ -747,6 +769,9 @@ int main(int argc, char **argv) {
                     errorf("out of memory");
                     failures++;
                 }
+            } else if (!S_ISREG(st.st_mode)) {
+                errorf("%s: not a regular file (a FIFO or device?), skipped; pipe it to stdin instead", in);
+                failures++;
             } else {
                 const char *base = strrchr(in, '/');
                 if (!add_job(in, base ? base + 1 : in)) {
