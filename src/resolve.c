@@ -92,7 +92,8 @@ bool resolve(govner_matcher *m) {
         return false;
     if (!VEC_RESERVE(&m->ents, m->cands.len))
         return false;
-    memcpy(m->ents.items + m->ents.len, m->cands.items, m->cands.len * sizeof *m->cands.items);
+    if (m->cands.len)
+        memcpy(m->ents.items + m->ents.len, m->cands.items, m->cands.len * sizeof *m->cands.items);
     m->ents.len += m->cands.len;
     m->cands.len = 0;
 
@@ -101,9 +102,11 @@ bool resolve(govner_matcher *m) {
     m->occupied.len = 0;
     if (!VEC_RESERVE(&m->occupied, need))
         return false;
-    memset(m->occupied.items, 0, need);
+    if (need)
+        memset(m->occupied.items, 0, need);
 
-    qsort(m->ents.items, m->ents.len, sizeof *m->ents.items, rank_cmp);
+    if (m->ents.len > 1)
+        qsort(m->ents.items, m->ents.len, sizeof *m->ents.items, rank_cmp);
     size_t kept = 0;
     for (size_t i = 0; i < m->ents.len; i++) {
         cand c = m->ents.items[i];
@@ -117,7 +120,8 @@ bool resolve(govner_matcher *m) {
         m->ents.items[kept++] = c;
     }
     m->ents.len = kept;
-    qsort(m->ents.items, m->ents.len, sizeof *m->ents.items, pos_cmp);
+    if (m->ents.len > 1)
+        qsort(m->ents.items, m->ents.len, sizeof *m->ents.items, pos_cmp);
     return index_build(&m->ent_start, m->n, m->ents.len, m->ents.items, sizeof(cand), false) &&
            index_build(&m->ent_end, m->n, m->ents.len, m->ents.items, sizeof(cand), true);
 }

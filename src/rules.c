@@ -1027,9 +1027,6 @@ static govner_status compile_rule(parser *p) {
     }
 
     /* body := SEQ(left contexts, match, right contexts); contexts are zero-width. */
-    int n_left = 0;
-    for (int i = 0; i < n_ctx; i++)
-        n_left += ctx[i]->kind == P_LOOKBEHIND;
     pnode *seq = new_node(p, P_SEQ, n_ctx + 1);
     if (!seq) {
         VEC_FREE(&emits);
