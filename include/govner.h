@@ -115,6 +115,10 @@ GOVNER_EXPORT govner_matcher *govner_matcher_new(const govner_ruleset *rs);
 /* Accepts NULL. */
 GOVNER_EXPORT void govner_matcher_free(govner_matcher *m);
 
+/* When `on`, every entity gets an `explain` list attribute: the rule and where it is written, each
+ * capture and the lexicon entries the match used. Off by default. */
+GOVNER_EXPORT void govner_matcher_set_explain(govner_matcher *m, int on);
+
 /* Find the entities of one document. `text` must be valid UTF-8 (see govner_utf8_repair), else
  * GOVNER_ERR_INPUT; it need not be NUL-terminated. Results replace those of the previous call.
  * A document over 1 MiB is matched in segments that end at a sentence end, so memory does not grow

@@ -134,6 +134,8 @@ void govner_matcher_free(govner_matcher *m) {
     free(m);
 }
 
+void govner_matcher_set_explain(govner_matcher *m, int on) { m->explain = on != 0; }
+
 const char *doc_strndup(govner_matcher *m, uint32_t start, uint32_t end) {
     return arena_strndup(&m->mem, m->text + m->byte_of[start], m->byte_of[end] - m->byte_of[start]);
 }

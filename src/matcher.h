@@ -64,6 +64,7 @@ struct govner_matcher {
     unsigned long steps;
     int depth;
     bool limit_hit;
+    bool explain;           /* attach an `explain` attribute to every candidate */
 
     VEC(uint8_t) occupied;  /* resolve.c scratch: one byte per code point and layer */
     VEC(govner_entity) out;

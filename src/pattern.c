@@ -416,9 +416,38 @@ static const lex_entry *trail_entry(const govner_matcher *m, uint32_t s, uint32_
     return NULL;
 }
 
+/* The `explain` attribute: rule and place, captures, lexicon entries (see govner_matcher_set_explain). */
+static bool explain_attr(govner_matcher *m, const rule *ru, govner_attr *out) {
+    const govner_ruleset *rs = m->rs;
+    size_t n = 1 + m->trail.len, k = 0;
+    const char **v = arena_alloc(&m->mem, n * sizeof *v);
+    if (!v)
+        return false;
+    char buf[1024];
+    snprintf(buf, sizeof buf, "rule %s (%s:%d)", ru->name, ru->file, ru->line);
+    if (!(v[k++] = arena_strdup(&m->mem, buf)))
+        return false;
+    for (size_t i = 0; i < m->trail.len; i++) {
+        const trail_item *t = &m->trail.items[i];
+        const char *text = doc_strndup(m, t->start, t->end);
+        if (!text)
+            return false;
+        if (t->kind == TR_CAP) {
+            snprintf(buf, sizeof buf, "capture %s=%s", ru->cap_names[t->id], text);
+        } else {
+            const lexicon *lx = &rs->lexicons.items[rs->entries.items[t->id].lex];
+            snprintf(buf, sizeof buf, "%s %s: %s", lx->literal ? "literal" : "lexicon", lx->name, text);
+        }
+        if (!(v[k++] = arena_strdup(&m->mem, buf)))
+            return false;
+    }
+    *out = (govner_attr){.key = "explain", .values = v, .n_values = k, .is_list = 1};
+    return true;
+}
+
 static bool emit_one(govner_matcher *m, const rule *ru, const emit *em, uint32_t s, uint32_t e) {
     const lex_entry *le = trail_entry(m, s, e);
-    size_t n_attrs = (le ? le->n_attrs : 0) + (size_t)em->n_attrs;
+    size_t n_attrs = (le ? le->n_attrs : 0) + (size_t)em->n_attrs + m->explain;
     cand c = {.start = s, .end = e, .type = em->type, .priority = ru->priority, .seq = ++m->seq, .rule = ru->name};
     c.attrs = n_attrs ? arena_alloc(&m->mem, n_attrs * sizeof *c.attrs) : NULL;
     if (n_attrs && !c.attrs)
@@ -462,6 +491,8 @@ static bool emit_one(govner_matcher *m, const rule *ru, const emit *em, uint32_t
         if (j == c.n_attrs)
             c.n_attrs++;
     }
+    if (m->explain && !explain_attr(m, ru, &c.attrs[c.n_attrs++]))
+        return false;
     return VEC_PUSH(&m->cands, c);
 }
 

@@ -12,6 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+#include <time.h>
+
 #include "govner.h"
 #include "input.h"
 #include "vec.h"
@@ -34,12 +37,14 @@ static const char usage_text[] =
     "\n"
     "Options:\n"
     "  --lines            treat each input line as its own document\n"
+    "  --jsonl            read JSON Lines: {\"text\": ..., other fields copied to the output}\n"
     "  --rules DIR        rule set to use (default: the installed or in-tree rules)\n"
     "  -o, --output DIR   write one JSON file per input file under DIR, mirroring the input tree\n"
     "  -j, --jobs N       worker threads for batches (default 1); output does not depend on N\n"
     "  --format FMT       json (default) or tsv\n"
     "  --encoding ENC     input encoding (default: UTF-8, GB18030 detected); any iconv name\n"
-    "  -q, --quiet        no warnings on stderr\n"
+    "  --explain          add to each entity the rule, captures and lexicon entries behind it\n"
+    "  -q, --quiet        no warnings or progress on stderr\n"
     "  -h, --help         show this help and exit\n"
     "  --version          show the version and exit\n"
     "\n"
@@ -52,8 +57,10 @@ typedef struct {
     const char *encoding;
     int jobs;
     bool lines;
+    bool jsonl;
     bool tsv;
     bool quiet;
+    bool explain;
 } options;
 
 static options opt = {.jobs = 1};
@@ -233,6 +240,7 @@ static void process_text(govner_matcher *m, char *raw, size_t len, const char *s
 typedef struct {
     char *path;         /* as found */
     char *rel;          /* relative path under -o */
+    off_t size;         /* for progress */
 } job;
 
 typedef VEC(job) job_list;
@@ -240,8 +248,8 @@ typedef VEC(job) job_list;
 
 static job_list jobs;
 
-static bool add_job(const char *path, const char *rel) {
-    job j = {strdup(path), strdup(rel)};
+static bool add_job(const char *path, const char *rel, off_t size) {
+    job j = {strdup(path), strdup(rel), size};
     if (!j.path || !j.rel || !VEC_PUSH(&jobs, j)) {
         free(j.path);
         free(j.rel);
@@ -308,7 +316,7 @@ static int walk(const char *dir, const char *rel, int depth, int *failures) {
         } else if (S_ISDIR(st.st_mode)) {
             rc = walk(path, r, depth + 1, failures);
         } else if (S_ISREG(st.st_mode)) {
-            if (!add_job(path, r))
+            if (!add_job(path, r, st.st_size))
                 rc = ENOMEM;
         } else {
             errorf("%s: not a regular file, skipped", path);
@@ -461,9 +469,16 @@ static void process_job(govner_matcher *m, const job *j, result *r) {
     }
 }
 
+static govner_matcher *new_matcher(const govner_ruleset *rs) {
+    govner_matcher *m = govner_matcher_new(rs);
+    if (m)
+        govner_matcher_set_explain(m, opt.explain);
+    return m;
+}
+
 static void *worker(void *arg) {
     batch *b = arg;
-    govner_matcher *m = govner_matcher_new(b->rs);
+    govner_matcher *m = new_matcher(b->rs);
     for (;;) {
         pthread_mutex_lock(&b->mu);
         size_t i = b->next++;
@@ -509,12 +524,28 @@ static int run_batch(const govner_ruleset *rs, bool *io_error) {
     if (started == 0)
         worker(&b); /* no threads: do the work here */
     int failures = 0;
+    bool progress = !opt.quiet && isatty(STDERR_FILENO);
+    struct timespec t0, last = {0, 0};
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    off_t done_bytes = 0;
     for (size_t i = 0; i < jobs.len; i++) {
         pthread_mutex_lock(&b.mu);
         while (!b.done[i])
             pthread_cond_wait(&b.cv, &b.mu);
         result r = b.results[i];
         pthread_mutex_unlock(&b.mu);
+        done_bytes += jobs.items[i].size;
+        if (progress) {
+            struct timespec now;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            double since = (double)(now.tv_sec - last.tv_sec) + (double)(now.tv_nsec - last.tv_nsec) * 1e-9;
+            if (since > 0.2 || i + 1 == jobs.len) {
+                double secs = (double)(now.tv_sec - t0.tv_sec) + (double)(now.tv_nsec - t0.tv_nsec) * 1e-9;
+                fprintf(stderr, "\rgovner: %zu/%zu files, %.1f MB/s, %d errors ", i + 1, jobs.len,
+                        secs > 0 ? (double)done_bytes / 1e6 / secs : 0.0, failures + (r.error != NULL));
+                last = now;
+            }
+        }
         if (r.warning)
             warnf("%s", r.warning);
         if (r.error) {
@@ -530,6 +561,8 @@ static int run_batch(const govner_ruleset *rs, bool *io_error) {
         free(r.error);
         free(r.warning);
     }
+    if (progress && jobs.len)
+        fputc('\n', stderr);
     for (int i = 0; i < started; i++)
         pthread_join(th[i], NULL);
     free(th);
@@ -542,9 +575,56 @@ static int run_batch(const govner_ruleset *rs, bool *io_error) {
 
 /* Section - Lines mode -------------------------------------------------------------------------- */
 
+/* A --jsonl input line: an object with a string "text". Its other fields are rendered as the start
+ * of the output record ("id":7,). On error, sets *error and returns false. */
+static bool jsonl_record(const char *line, json_object **obj, char **fields, char **text, size_t *text_len,
+                         char **error, const char *where) {
+    enum json_tokener_error jerr;
+    *obj = json_tokener_parse_verbose(line, &jerr);
+    json_object *t;
+    if (!*obj || !json_object_is_type(*obj, json_type_object) || !json_object_object_get_ex(*obj, "text", &t) ||
+        !json_object_is_type(t, json_type_string)) {
+        if (asprintf(error, "%s: not a JSON object with a string \"text\"%s%s", where, *obj ? "" : ": ",
+                     *obj ? "" : json_tokener_error_desc(jerr)) < 0)
+            *error = NULL;
+        return false;
+    }
+    *text = (char *)json_object_get_string(t);
+    *text_len = (size_t)json_object_get_string_len(t);
+    size_t cap = 64, len = 0;
+    char *out = malloc(cap);
+    json_object_object_foreach(*obj, key, val) {
+        if (strcmp(key, "text") == 0 || strcmp(key, "entities") == 0 || strcmp(key, "line") == 0 ||
+            strcmp(key, "encoding") == 0)
+            continue;
+        json_object *k = json_object_new_string(key);
+        const char *ks = json_object_to_json_string_ext(k, JSON_C_TO_STRING_PLAIN);
+        const char *vs = json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+        size_t need = len + strlen(ks) + strlen(vs) + 3;
+        if (out && need > cap) {
+            while (cap < need)
+                cap *= 2;
+            char *bigger = realloc(out, cap);
+            if (!bigger)
+                free(out);
+            out = bigger;
+        }
+        if (out)
+            len += (size_t)sprintf(out + len, "%s:%s,", ks, vs);
+        json_object_put(k);
+    }
+    if (!out) {
+        if (asprintf(error, "%s: out of memory", where) < 0)
+            *error = NULL;
+        return false;
+    }
+    *fields = out;
+    return true;
+}
+
 /* Each line of f is a document. Returns the number of lines that failed. */
 static int run_lines(const govner_ruleset *rs, FILE *f, const char *source, bool *io_error) {
-    govner_matcher *m = govner_matcher_new(rs);
+    govner_matcher *m = new_matcher(rs);
     if (!m) {
         errorf("out of memory");
         return 1;
@@ -561,20 +641,31 @@ static int run_lines(const govner_ruleset *rs, FILE *f, const char *source, bool
             line[--n] = '\0';
         if (n > 0 && line[n - 1] == '\r')
             line[--n] = '\0';
-        char *prefix = NULL;
-        if (asprintf(&prefix, "%s%s%s\"line\":%ld", src ? "\"source\":" : "", src ? src : "", src ? "," : "",
-                     line_no) < 0) {
-            errorf("out of memory");
-            failures++;
-            break;
-        }
         char name[64];
         snprintf(name, sizeof name, "line %ld", line_no);
         char where[PATH_MAX + 64];
         snprintf(where, sizeof where, "%s%s%s", source ? source : "", source ? ": " : "", name);
+        char *fields = NULL, *text = line;
+        size_t text_len = (size_t)n;
+        json_object *obj = NULL;
         result r = {0};
-        process_text(m, line, (size_t)n, where, prefix, &r);
+        if (opt.jsonl && !jsonl_record(line, &obj, &fields, &text, &text_len, &r.error, where)) {
+            /* r.error says why; reported below like any failed line */
+        }
+        char *prefix = NULL;
+        if (asprintf(&prefix, "%s%s%s%s\"line\":%ld", fields ? fields : "", src ? "\"source\":" : "", src ? src : "",
+                     src ? "," : "", line_no) < 0) {
+            errorf("out of memory");
+            failures++;
+            json_object_put(obj);
+            free(fields);
+            break;
+        }
+        if (!r.error)
+            process_text(m, text, text_len, where, prefix, &r);
         free(prefix);
+        json_object_put(obj);
+        free(fields);
         if (r.warning)
             warnf("%s", r.warning);
         if (r.error) {
@@ -667,6 +758,10 @@ int main(int argc, char **argv) {
             return finish(EXIT_OK, false);
         } else if (strcmp(a, "--lines") == 0) {
             opt.lines = true;
+        } else if (strcmp(a, "--jsonl") == 0) {
+            opt.lines = opt.jsonl = true;
+        } else if (strcmp(a, "--explain") == 0) {
+            opt.explain = true;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             opt.quiet = true;
         } else if (TAKES_VALUE("--rules")) {
@@ -725,7 +820,7 @@ int main(int argc, char **argv) {
             errorf("stdin: %s", strerror(e));
             code = EXIT_IO;
         } else {
-            govner_matcher *m = govner_matcher_new(rs);
+            govner_matcher *m = new_matcher(rs);
             result r = {0};
             if (m)
                 process_text_to(m, raw, len, "stdin", NULL, &r, stdout);
@@ -774,7 +869,7 @@ int main(int argc, char **argv) {
                 failures++;
             } else {
                 const char *base = strrchr(in, '/');
-                if (!add_job(in, base ? base + 1 : in)) {
+                if (!add_job(in, base ? base + 1 : in, st.st_size)) {
                     errorf("out of memory");
                     failures++;
                 }
