@@ -215,7 +215,17 @@ def surnames():
 # known typos removed. Built by tools/build_lexicons.py; do not edit by hand.
 """
     write(os.path.join(OUT, "surnames.txt"), header, rows)
+    # Half the list are rare surnames that are also function words (还, 其, 同): in weak contexts
+    # (a name before a verb) only the common ones are trusted.
+    # Common surnames that are far more often function words, numerals or directions in news text.
+    function_chars = set("和于及与同向从对把被将为以在之其也都又还就但而或全各每本该此那这第上下中前后万千百十"
+                         "原新老小大多少东西南北亦并")
+    common = [r for r in rows if int(r.split("freq=")[1]) >= 10 and r.split("\t")[0] not in function_chars]
+    header = header.replace("known typos removed.", "known typos removed; frequency >= 10 only.")
+    write(os.path.join(OUT, "surnames_common.txt"), header, common)
     return {r.split("\t")[0] for r in rows}
+
+NONNAME_NOUN_FREQ = 50
 
 def person_names(surname_set):
     """Characters of given names, and common words that look like names, from jieba's dictionary."""
@@ -239,7 +249,7 @@ def person_names(surname_set):
             elif 2 <= len(w) <= 3 and freq >= 300 and not pos.startswith("n"):
                 # A frequent word that is not a noun (于是, 获悉, 向前) is never a person's name.
                 nonnames.append(w)
-            elif 2 <= len(w) <= 3 and freq >= 2000 and pos in ("n", "t", "s", "f", "vn", "an"):
+            elif 2 <= len(w) <= 3 and freq >= NONNAME_NOUN_FREQ and not pos.startswith("nr"):
                 nonnames.append(w)
     chars = [f"{ch}\tcount={n}" for ch, n in given.items() if n >= 3 and ch not in not_given]
     header = """# Source: characters of the given names among jieba 0.42.1's person-name words (nr, nrfg in
@@ -248,8 +258,8 @@ def person_names(surname_set):
 """
     write(os.path.join(OUT, "given_chars.txt"), header, chars)
     header = """# Source: frequent words of jieba 0.42.1's dictionary (Debian python3-jieba dict.txt, license MIT)
-# that are not names: non-nouns of frequency >= 300 (于是, 获悉), common nouns, time and place words
-# of frequency >= 2000 (周年, 高度). A person entity never has exactly this text. Built by tools/build_lexicons.py; do not edit by hand.
+# that are not names: non-nouns of frequency >= 300 (于是, 获悉), and any other word not tagged as a
+# person name of frequency >= 50 (周年, 卫星, 白皮书). A person entity never has exactly this text. Built by tools/build_lexicons.py; do not edit by hand.
 """
     write(os.path.join(OUT, "nonnames.txt"), header, nonnames)
 
