@@ -280,6 +280,24 @@ def common_words():
 """
     write(os.path.join(OUT, "words2.txt"), header, rows)
 
+def positions():
+    """Occupations and posts that name a person's role (导演, 律师, 董事长), from HanLP's words tagged
+    nnt (职务职称); kinds of people that are not roles (农民, 党员, 冠军) are left out."""
+    stop = set("""代表 纪委 成员 农民 职工 工人 党员 干部 领导干部 会员 队员 冠军 皇帝 主力 司令部 主角 男主角
+    女主角 供应商 法人 文书 公职 助手 学员 经营者 责任人 一把手 村干部 人大代表 领导人 常务委员 高官 领袖 候选人
+    工作者 志愿者 军人 士兵 战士 群众 人员 工作人员 学生 大学生 研究生 硕士 亚军 季军 主人 客人 家长 孩子""".split())
+    rows = []
+    with open(os.path.join(GAZ, "hanlp", "hanlp_nnt_titles.tsv"), encoding="utf-8") as f:
+        for line in f:
+            p = line.rstrip("\n").split("\t")
+            if len(p) == 2 and p[1].isdigit() and int(p[1]) >= 20 and p[0] not in stop and len(p[0]) >= 2 \
+                    and all("\u4e00" <= ch <= "\u9fff" for ch in p[0]):
+                rows.append(p[0])
+    header = """# Source: HanLP 1.x words tagged nnt (职务职称), hanlp_nnt_titles.tsv (license Apache-2.0), frequency
+# >= 20, kinds of people that are not roles removed. Built by tools/build_lexicons.py; do not edit by hand.
+"""
+    write(os.path.join(OUT, "positions.txt"), header, rows)
+
 def verbs():
     """Frequent two-character verbs: a name is often followed by one (李鹏会见, 钟书看到)."""
     rows = []
@@ -326,6 +344,7 @@ def main():
     organizations()
     common_words()
     verbs()
+    positions()
 
 if __name__ == "__main__":
     main()
