@@ -9,6 +9,7 @@
 typedef struct {
     uint32_t start, end;
     uint32_t entry;
+    uint32_t lex;           /* the entry's lexicon, kept here: the hot loops need only this */
 } hit;
 
 /* An entity candidate, or an accepted entity. */

@@ -124,7 +124,7 @@ static int m_leaf_lex(run *r, const pnode *n, uint32_t pos, const cont *k) {
         return 0;
     for (uint32_t i = ix->at[pos]; i < ix->at[pos + 1]; i++) {
         const hit *h = &m->hits.items[ix->order[i]];
-        if (entries[h->entry].lex != n->id)
+        if (h->lex != n->id)
             continue;
         trail_item t = {TR_HIT, h->entry, h->start, h->end};
         if (!VEC_PUSH(&m->trail, t))
@@ -357,10 +357,9 @@ bool pattern_prepare(govner_ruleset *rs) {
 
 /* The rules of the phase (bits) that may start at pos. */
 static uint64_t rules_at(govner_matcher *m, const phase *ph, uint32_t pos) {
-    const lex_entry *entries = m->rs->entries.items;
     uint64_t mask = ph->any_mask;
     for (uint32_t i = m->hit_start.at[pos]; i < m->hit_start.at[pos + 1]; i++)
-        mask |= ph->lex_mask[entries[m->hits.items[m->hit_start.order[i]].entry].lex];
+        mask |= ph->lex_mask[m->hits.items[m->hit_start.order[i]].lex];
     size_t slot = cp_slot(ph, m->cps[pos]);
     if (ph->cp_keys[slot])
         mask |= ph->cp_start[slot];
@@ -385,7 +384,7 @@ static uint64_t rules_at(govner_matcher *m, const phase *ph, uint32_t pos) {
         left |= ph->left_bol_mask;
     if (pos > 0) {
         for (uint32_t i = m->hit_end.at[pos]; i < m->hit_end.at[pos + 1]; i++)
-            left |= ph->left_lex_mask[entries[m->hits.items[m->hit_end.order[i]].entry].lex];
+            left |= ph->left_lex_mask[m->hits.items[m->hit_end.order[i]].lex];
         slot = cp_slot(ph, m->cps[pos - 1]);
         if (ph->cp_keys[slot])
             left |= ph->cp_left[slot];
@@ -517,13 +516,24 @@ static bool emit_match(govner_matcher *m, const rule *ru, uint32_t s, uint32_t e
 
 /* Does an entity of the rule's required type start close enough to pos? */
 static bool required_near(const govner_matcher *m, const rule *ru, uint32_t pos) {
-    if (ru->req_type < 0)
+    if (ru->req_type < 0 && ru->req_lex < 0)
         return true;
+    const lex_entry *entries = m->rs->entries.items;
     uint32_t last = pos + (uint32_t)ru->req_within;
-    for (uint32_t q = pos; q <= last && q < m->n; q++)
-        for (uint32_t i = m->ent_start.at[q]; i < m->ent_start.at[q + 1]; i++)
-            if (m->ents.items[m->ent_start.order[i]].type == (uint32_t)ru->req_type)
+    for (uint32_t q = pos; q <= last && q < m->n; q++) {
+        if (ru->req_type >= 0) {
+            for (uint32_t i = m->ent_start.at[q]; i < m->ent_start.at[q + 1]; i++)
+                if (m->ents.items[m->ent_start.order[i]].type == (uint32_t)ru->req_type)
+                    return true;
+            continue;
+        }
+        for (uint32_t i = m->hit_start.at[q]; i < m->hit_start.at[q + 1]; i++)
+            if (m->hits.items[m->hit_start.order[i]].lex == (uint32_t)ru->req_lex)
                 return true;
+        for (int32_t e = single_entries(m, m->cps[q]); e >= 0; e = entries[e].next)
+            if (entries[e].lex == (uint32_t)ru->req_lex)
+                return true;
+    }
     return false;
 }
 

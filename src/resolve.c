@@ -138,7 +138,7 @@ bool has_entry(const govner_matcher *m, uint32_t lex, uint32_t start, uint32_t e
     }
     for (uint32_t i = m->hit_start.at[start]; i < m->hit_start.at[start + 1]; i++) {
         const hit *h = &m->hits.items[m->hit_start.order[i]];
-        if (h->end == end && entries[h->entry].lex == lex)
+        if (h->end == end && h->lex == lex)
             return true;
     }
     return false;

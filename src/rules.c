@@ -711,9 +711,10 @@ static int max_length(const govner_ruleset *rs, const pnode *n) {
     return -1;
 }
 
-/* The first entity every match of n must contain at a bounded distance from its start. */
-static void required_entity(const govner_ruleset *rs, const pnode *n, int *type, int *within) {
-    *type = -1;
+/* The first entity or lexicon entry every match of n must contain at a bounded distance from its
+ * start. Only the top-level sequence is looked at (through captures and groups of one item). */
+static void required_entity(const govner_ruleset *rs, const pnode *n, int *type, int *lex, int *within) {
+    *type = *lex = -1;
     const pnode *const *items = &n;
     int n_items = 1;
     if (n->kind == P_SEQ) {
@@ -725,10 +726,19 @@ static void required_entity(const govner_ruleset *rs, const pnode *n, int *type,
         const pnode *e = items[i];
         while (e->kind == P_CAP || (e->kind == P_REP && e->min >= 1))
             e = e->kids[0];
-        if (e->kind == P_ENT) {
-            *type = (int)e->id;
+        if (e->kind == P_ENT || e->kind == P_LEX) {
+            *(e->kind == P_ENT ? type : lex) = (int)e->id;
             *within = offset;
             return;
+        }
+        if (e->kind == P_SEQ && i == n_items - 1 && items[i] != n) {
+            /* A last group (a capture of a sequence): look inside, continuing the offset. */
+            int t2, l2, w2;
+            required_entity(rs, e, &t2, &l2, &w2);
+            if (t2 >= 0 || l2 >= 0) {
+                *type = t2, *lex = l2, *within = offset + w2;
+                return;
+            }
         }
         int k = max_length(rs, items[i]);
         if (k < 0)
@@ -1067,7 +1077,7 @@ static govner_status compile_rule(parser *p) {
     VEC_FREE(&aent);
     VEC_FREE(&acls);
 
-    required_entity(p->rs, body, &r.req_type, &r.req_within);
+    required_entity(p->rs, body, &r.req_type, &r.req_lex, &r.req_within);
 
     /* Left anchor: from the first positive left context. `^` alone is kept as a flag. */
     for (int i = 0; i < n_ctx && st == GOVNER_OK; i++) {

@@ -85,9 +85,10 @@ typedef struct {
     int n_anchor_lex, n_anchor_ent, n_anchor_class;
     /* What a positive left context must end with, to skip positions it cannot hold at: lexicons,
      * entity types, classes (of the character before), and the start of a line. */
-    /* An entity of type `req_type` must start within `req_within` code points of the start
-     * (-1: none known): 习近平总书记 needs a title right after the name. */
-    int req_type, req_within;
+    /* An entity of type `req_type` (or an entry of lexicon `req_lex`) must start within
+     * `req_within` code points of the start (-1: none known): 习近平总书记 needs a title right
+     * after the name; 龙振体育俱乐部 needs a suffix within eight characters. */
+    int req_type, req_lex, req_within;
     bool left_anchored, left_bol;
     uint32_t *left_lex, *left_ent, *left_class;
     int n_left_lex, n_left_ent, n_left_class;

@@ -86,7 +86,7 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
             if (node == TRIE_NONE)
                 break;
             for (int32_t e = t->value[node]; e >= 0; e = rs->entries.items[e].next) {
-                hit h = {i, i + j + 1, (uint32_t)e};
+                hit h = {i, i + j + 1, (uint32_t)e, rs->entries.items[e].lex};
                 if (!VEC_PUSH(&m->hits, h))
                     goto nomem;
             }
