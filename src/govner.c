@@ -116,6 +116,7 @@ void govner_matcher_free(govner_matcher *m) {
     pcre2_match_context_free(m->mctx);
     free(m->cps);
     free(m->byte_of);
+    free(m->cpidx);
     VEC_FREE(&m->hits);
     free(m->hit_start.at);
     free(m->hit_start.order);

@@ -88,6 +88,8 @@ govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *lin
     if (!ent.text || !VEC_PUSH(&rs->entries, ent))
         return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
     rs->trie.value[node] = (int32_t)(rs->entries.len - 1);
+    if (cps == 1)
+        rs->lexicons.items[lex].has_single = true;
     if (cps > rs->lexicons.items[lex].max_length)
         rs->lexicons.items[lex].max_length = cps;
     if (cps > rs->max_lex_len)

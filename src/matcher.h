@@ -45,6 +45,7 @@ struct govner_matcher {
     uint32_t n;             /* code points */
     uint32_t *cps;          /* n code points */
     uint32_t *byte_of;      /* n + 1 byte offsets */
+    int32_t *cpidx;         /* n: single_index of each code point */
     size_t cap_n;
 
     VEC(hit) hits;          /* by start ascending, longer first */

@@ -137,6 +137,8 @@ static int m_leaf_lex(run *r, const pnode *n, uint32_t pos, const cont *k) {
     }
     /* One-character entries last: they are the shortest. */
     uint32_t at = r->backward ? pos - 1 : pos;
+    if (!m->rs->lexicons.items[n->id].has_single || m->cpidx[at] < 0)
+        return 0;
     for (int32_t e = single_entries(m, m->cps[at]); e >= 0; e = entries[e].next) {
         if (entries[e].lex != n->id || entries[e].length != 1)
             continue;
@@ -268,46 +270,60 @@ static int m_node(run *r, const pnode *n, uint32_t pos, const cont *k) {
     return res;
 }
 
-static size_t cp_slot(const phase *ph, uint32_t cp) {
-    size_t i = (size_t)(cp * 0x9E3779B1u) & ph->cp_mask;
-    while (ph->cp_keys[i] && ph->cp_keys[i] != cp + 1)
-        i = (i + 1) & ph->cp_mask;
-    return i;
-}
-
-static bool prepare_cp_table(govner_ruleset *rs, phase *ph) {
+/* Number the characters that are one-character entries (see single_index). */
+static bool prepare_singles(govner_ruleset *rs) {
     size_t n = 0;
     for (size_t e = 0; e < rs->entries.len; e++)
         n += rs->entries.items[e].length == 1;
     size_t size = 64;
     while (size < n * 2 + 2)
         size *= 2;
-    ph->cp_mask = (uint32_t)size - 1;
-    ph->cp_keys = arena_alloc(&rs->mem, size * sizeof *ph->cp_keys);
-    ph->cp_start = arena_alloc(&rs->mem, size * sizeof *ph->cp_start);
-    ph->cp_left = arena_alloc(&rs->mem, size * sizeof *ph->cp_left);
-    if (!ph->cp_keys || !ph->cp_start || !ph->cp_left)
+    rs->single_mask = (uint32_t)size - 1;
+    rs->single_keys = arena_alloc(&rs->mem, size * sizeof *rs->single_keys);
+    rs->single_index = arena_alloc(&rs->mem, size * sizeof *rs->single_index);
+    if (!rs->single_keys || !rs->single_index)
         return false;
-    memset(ph->cp_keys, 0, size * sizeof *ph->cp_keys);
+    memset(rs->single_keys, 0, size * sizeof *rs->single_keys);
+    rs->n_single = 0;
     for (size_t e = 0; e < rs->entries.len; e++) {
         const lex_entry *le = &rs->entries.items[e];
-        uint64_t start = ph->lex_mask[le->lex], left = ph->left_lex_mask[le->lex];
-        if (le->length != 1 || !(start | left))
-            continue;
         uint32_t cp;
-        utf8_decode((const unsigned char *)le->text, strlen(le->text), &cp);
-        size_t i = cp_slot(ph, cp);
-        if (!ph->cp_keys[i]) {
-            ph->cp_keys[i] = cp + 1;
-            ph->cp_start[i] = ph->cp_left[i] = 0;
-        }
-        ph->cp_start[i] |= start;
-        ph->cp_left[i] |= left;
+        if (le->length != 1 || !utf8_decode((const unsigned char *)le->text, strlen(le->text), &cp))
+            continue;
+        if (single_index(rs, cp) >= 0)
+            continue;
+        size_t i = (size_t)(cp * 0x9E3779B1u) & rs->single_mask;
+        while (rs->single_keys[i])
+            i = (i + 1) & rs->single_mask;
+        rs->single_keys[i] = cp + 1;
+        rs->single_index[i] = rs->n_single++;
+    }
+    return true;
+}
+
+static bool prepare_cp_table(govner_ruleset *rs, phase *ph) {
+    size_t n = rs->n_single + 1;
+    ph->cp_start = arena_alloc(&rs->mem, n * sizeof *ph->cp_start);
+    ph->cp_left = arena_alloc(&rs->mem, n * sizeof *ph->cp_left);
+    if (!ph->cp_start || !ph->cp_left)
+        return false;
+    memset(ph->cp_start, 0, n * sizeof *ph->cp_start);
+    memset(ph->cp_left, 0, n * sizeof *ph->cp_left);
+    for (size_t e = 0; e < rs->entries.len; e++) {
+        const lex_entry *le = &rs->entries.items[e];
+        uint32_t cp;
+        if (le->length != 1 || !utf8_decode((const unsigned char *)le->text, strlen(le->text), &cp))
+            continue;
+        int32_t k = single_index(rs, cp);
+        ph->cp_start[k] |= ph->lex_mask[le->lex];
+        ph->cp_left[k] |= ph->left_lex_mask[le->lex];
     }
     return true;
 }
 
 bool pattern_prepare(govner_ruleset *rs) {
+    if (!prepare_singles(rs))
+        return false;
     for (size_t p = 0; p < rs->phases.len; p++) {
         phase *ph = &rs->phases.items[p];
         ph->lex_mask = arena_alloc(&rs->mem, (rs->lexicons.len + 1) * sizeof *ph->lex_mask);
@@ -360,9 +376,8 @@ static uint64_t rules_at(govner_matcher *m, const phase *ph, uint32_t pos) {
     uint64_t mask = ph->any_mask;
     for (uint32_t i = m->hit_start.at[pos]; i < m->hit_start.at[pos + 1]; i++)
         mask |= ph->lex_mask[m->hits.items[m->hit_start.order[i]].lex];
-    size_t slot = cp_slot(ph, m->cps[pos]);
-    if (ph->cp_keys[slot])
-        mask |= ph->cp_start[slot];
+    if (m->cpidx[pos] >= 0)
+        mask |= ph->cp_start[m->cpidx[pos]];
     for (uint32_t i = m->ent_start.at[pos]; i < m->ent_start.at[pos + 1]; i++)
         mask |= ph->type_mask[m->ents.items[m->ent_start.order[i]].type];
     uint64_t cls = ph->class_mask & ~mask;
@@ -385,9 +400,8 @@ static uint64_t rules_at(govner_matcher *m, const phase *ph, uint32_t pos) {
     if (pos > 0) {
         for (uint32_t i = m->hit_end.at[pos]; i < m->hit_end.at[pos + 1]; i++)
             left |= ph->left_lex_mask[m->hits.items[m->hit_end.order[i]].lex];
-        slot = cp_slot(ph, m->cps[pos - 1]);
-        if (ph->cp_keys[slot])
-            left |= ph->cp_left[slot];
+        if (m->cpidx[pos - 1] >= 0)
+            left |= ph->cp_left[m->cpidx[pos - 1]];
         for (uint32_t i = m->ent_end.at[pos]; i < m->ent_end.at[pos + 1]; i++)
             left |= ph->left_type_mask[m->ents.items[m->ent_end.order[i]].type];
         uint64_t lc = ph->left_class_mask & mask & ~left;
@@ -519,6 +533,7 @@ static bool required_near(const govner_matcher *m, const rule *ru, uint32_t pos)
     if (ru->req_type < 0 && ru->req_lex < 0)
         return true;
     const lex_entry *entries = m->rs->entries.items;
+    bool single = ru->req_lex >= 0 && m->rs->lexicons.items[ru->req_lex].has_single;
     uint32_t last = pos + (uint32_t)ru->req_within;
     for (uint32_t q = pos; q <= last && q < m->n; q++) {
         if (ru->req_type >= 0) {
@@ -530,6 +545,8 @@ static bool required_near(const govner_matcher *m, const rule *ru, uint32_t pos)
         for (uint32_t i = m->hit_start.at[q]; i < m->hit_start.at[q + 1]; i++)
             if (m->hits.items[m->hit_start.order[i]].lex == (uint32_t)ru->req_lex)
                 return true;
+        if (!single || m->cpidx[q] < 0)
+            continue;
         for (int32_t e = single_entries(m, m->cps[q]); e >= 0; e = entries[e].next)
             if (entries[e].lex == (uint32_t)ru->req_lex)
                 return true;

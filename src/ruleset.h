@@ -30,6 +30,7 @@ typedef struct {
     int line;
     bool literal;
     uint32_t max_length;    /* longest entry, in code points */
+    bool has_single;        /* has one-character entries */
 } lexicon;
 
 /* A named regular expression (`regex`) or single-character class (`class`). */
@@ -122,11 +123,9 @@ typedef struct {
     uint64_t *left_type_mask;
     uint64_t left_mask;     /* rules with a left anchor */
     uint64_t left_class_mask, left_bol_mask;
-    /* Masks contributed by one-character entries, by code point: an open-addressing table, so a
-     * position costs one probe instead of a walk along the entries of its character. */
-    uint32_t *cp_keys;      /* code point + 1; 0 is empty */
+    /* Masks contributed by one-character entries, by their character's index (ruleset.single_*):
+     * a position costs one array read instead of a walk along the entries of its character. */
     uint64_t *cp_start, *cp_left;
-    uint32_t cp_mask;       /* table size - 1 */
     pass *passes;           /* run in order after the phase's rules, before the next phase */
     size_t n_passes;
 } phase;
@@ -164,7 +163,23 @@ struct govner_ruleset {
     size_t n_rules;
     uint32_t n_classes;
     uint32_t max_lex_len;   /* longest entry in code points */
+    /* Characters that are one-character entries, numbered 0..n_single-1: an open-addressing table
+     * probed once per position of a document (scan.c), the number used by every phase. */
+    uint32_t *single_keys;  /* code point + 1; 0 is empty */
+    uint32_t *single_index;
+    uint32_t single_mask, n_single;
 };
+
+/* Index of code point cp among the one-character entries, or -1. */
+static inline int32_t single_index(const struct govner_ruleset *rs, uint32_t cp) {
+    size_t i = (size_t)(cp * 0x9E3779B1u) & rs->single_mask;
+    while (rs->single_keys[i]) {
+        if (rs->single_keys[i] == cp + 1)
+            return (int32_t)rs->single_index[i];
+        i = (i + 1) & rs->single_mask;
+    }
+    return -1;
+}
 
 /* Parse and compile the rules at `path` into `rs` (rules.c). */
 govner_status rules_load(govner_ruleset *rs, const char *path, govner_error *err);

@@ -58,6 +58,10 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
         if (!bo)
             goto nomem;
         m->byte_of = bo;
+        int32_t *ci = realloc(m->cpidx, cap_b * sizeof *ci);
+        if (!ci)
+            goto nomem;
+        m->cpidx = ci;
     }
     uint32_t n = 0;
     for (size_t i = 0; i < len;) {
@@ -66,6 +70,7 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
         if (k == 0)
             return error_set(err, GOVNER_ERR_INPUT, "", 0, 0, NULL, "invalid UTF-8 at byte %zu", i);
         m->cps[n] = cp;
+        m->cpidx[n] = single_index(rs, cp);
         m->byte_of[n] = (uint32_t)i;
         n++;
         i += (size_t)k;
