@@ -257,6 +257,9 @@ def person_names(surname_set):
 # Built by tools/build_lexicons.py; do not edit by hand.
 """
     write(os.path.join(OUT, "given_chars.txt"), header, chars)
+    strong = [f"{ch}\tcount={n}" for ch, n in given.items() if n >= 30 and ch not in not_given]
+    write(os.path.join(OUT, "given_common.txt"), header.replace("used at least 3 times", "used at least 30 times"),
+          strong)
     header = """# Source: frequent words of jieba 0.42.1's dictionary (Debian python3-jieba dict.txt, license MIT)
 # that are not names: non-nouns of frequency >= 300 (于是, 获悉), and any other word not tagged as a
 # person name of frequency >= 50 (周年, 卫星, 白皮书). A person entity never has exactly this text. Built by tools/build_lexicons.py; do not edit by hand.
