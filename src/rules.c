@@ -282,7 +282,7 @@ static govner_status compile_regex(parser *p, const token *t, const char *name, 
     int code;
     PCRE2_SIZE off;
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)t->value, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK * 0 | t->flags, &code, &off, NULL);
+                                   PCRE2_UTF | PCRE2_UCP | t->flags, &code, &off, NULL);
     if (!re) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(code, msg, sizeof msg);
