@@ -912,6 +912,15 @@ static govner_status parse_emit(parser *p, pparse *pp, token *t, token *end, emi
     return GOVNER_OK;
 }
 
+/* Copy a list of ids into the ruleset's arena. False when out of memory. */
+static bool freeze_ids(parser *p, const u32_vec *v, uint32_t **out, int *count) {
+    *count = (int)v->len;
+    *out = arena_alloc(&p->rs->mem, (v->len + 1) * sizeof **out);
+    if (*out && v->len)
+        memcpy(*out, v->items, v->len * sizeof **out);
+    return *out != NULL;
+}
+
 /* Compile the rule whose tokens are p->toks (first token: 'rule', then the clauses). */
 static govner_status compile_rule(parser *p) {
     token *t = p->toks.items, *end = t + p->toks.len;
@@ -1061,17 +1070,10 @@ static govner_status compile_rule(parser *p) {
     if (!ok) {
         st = nomem(p);
     } else if (!r.anywhere) {
-        u32_vec *lists[3] = {&alex, &aent, &acls};
-        uint32_t **dst[3] = {&r.anchor_lex, &r.anchor_ent, &r.anchor_class};
-        int *counts[3] = {&r.n_anchor_lex, &r.n_anchor_ent, &r.n_anchor_class};
-        for (int i = 0; i < 3 && st == GOVNER_OK; i++) {
-            *counts[i] = (int)lists[i]->len;
-            *dst[i] = arena_alloc(&p->rs->mem, (lists[i]->len + 1) * sizeof(uint32_t));
-            if (!*dst[i])
-                st = nomem(p);
-            else if (lists[i]->len)
-                memcpy(*dst[i], lists[i]->items, lists[i]->len * sizeof(uint32_t));
-        }
+        if (!freeze_ids(p, &alex, &r.anchor_lex, &r.n_anchor_lex) ||
+            !freeze_ids(p, &aent, &r.anchor_ent, &r.n_anchor_ent) ||
+            !freeze_ids(p, &acls, &r.anchor_class, &r.n_anchor_class))
+            st = nomem(p);
     }
     VEC_FREE(&alex);
     VEC_FREE(&aent);
@@ -1105,17 +1107,10 @@ static govner_status compile_rule(parser *p) {
         } else if (good && (llex.len || lent.len || lcls.len || bol)) {
             r.left_anchored = true;
             r.left_bol = bol;
-            u32_vec *lists[3] = {&llex, &lent, &lcls};
-            uint32_t **dst[3] = {&r.left_lex, &r.left_ent, &r.left_class};
-            int *counts[3] = {&r.n_left_lex, &r.n_left_ent, &r.n_left_class};
-            for (int k = 0; k < 3 && st == GOVNER_OK; k++) {
-                *counts[k] = (int)lists[k]->len;
-                *dst[k] = arena_alloc(&p->rs->mem, (lists[k]->len + 1) * sizeof(uint32_t));
-                if (!*dst[k])
-                    st = nomem(p);
-                else if (lists[k]->len)
-                    memcpy(*dst[k], lists[k]->items, lists[k]->len * sizeof(uint32_t));
-            }
+            if (!freeze_ids(p, &llex, &r.left_lex, &r.n_left_lex) ||
+                !freeze_ids(p, &lent, &r.left_ent, &r.n_left_ent) ||
+                !freeze_ids(p, &lcls, &r.left_class, &r.n_left_class))
+                st = nomem(p);
         }
         VEC_FREE(&llex);
         VEC_FREE(&lent);

@@ -48,16 +48,19 @@ def short_province(name):
             return name[: -len(suf)]
     return name
 
+def strip_ethnic(stem):
+    """湘西土家族苗族 -> 湘西: the place name before the first ethnic-group name."""
+    for e in ETHNIC:
+        i = stem.find(e)
+        if i > 0:
+            return stem[:i]
+    return stem
+
 def short_prefecture(name):
     """常德市 -> 常德; 湘西土家族苗族自治州 -> 湘西 (and 湘西自治州); 阿里地区 -> 阿里; 兴安盟 -> 兴安."""
     out = []
     if name.endswith("自治州"):
-        stem = name[:-3]
-        for e in ETHNIC:
-            i = stem.find(e)
-            if i > 0:
-                stem = stem[:i]
-                break
+        stem = strip_ethnic(name[:-3])
         out += [stem + "自治州", stem]
     elif name.endswith("地区"):
         out.append(name[:-2])
@@ -70,12 +73,7 @@ def short_prefecture(name):
 def short_county(name):
     """浏阳市 -> 浏阳; 宁乡县 -> 宁乡; districts (区) keep their full name only."""
     if name.endswith("自治县"):
-        stem = name[:-3]
-        for e in ETHNIC:
-            i = stem.find(e)
-            if i > 0:
-                stem = stem[:i]
-                break
+        stem = strip_ethnic(name[:-3])
         return [stem + "县", stem] if len(stem) >= 2 else []
     if (name.endswith("县") or name.endswith("市")) and len(name) >= 3:
         s = name[:-1]
