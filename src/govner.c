@@ -68,7 +68,7 @@ govner_ruleset *govner_ruleset_load(const char *path, govner_error *err) {
         file = arena_strdup(&rs->mem, path);
     }
     govner_status s = file ? rules_load(rs, file, err) : error_set(err, GOVNER_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
-    if (s == GOVNER_OK && (!docpass_prepare(rs) || !pattern_prepare(rs)))
+    if (s == GOVNER_OK && (!lexicon_freeze(rs) || !docpass_prepare(rs) || !pattern_prepare(rs)))
         s = error_set(err, GOVNER_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
     if (s != GOVNER_OK) {
         govner_ruleset_free(rs);
@@ -91,10 +91,7 @@ govner_matcher *govner_matcher_new(const govner_ruleset *rs) {
     arena_init(&m->mem, 64 * 1024);
     m->md = pcre2_match_data_create(16, NULL);
     m->mctx = pcre2_match_context_create(NULL);
-    uint32_t nc = rs->n_classes ? rs->n_classes : 1;
-    m->class_yes = calloc(nc, sizeof *m->class_yes);
-    m->class_no = calloc(nc, sizeof *m->class_no);
-    if (!m->md || !m->mctx || !m->class_yes || !m->class_no) {
+    if (!m->md || !m->mctx) {
         govner_matcher_free(m);
         return NULL;
     }
@@ -106,17 +103,15 @@ govner_matcher *govner_matcher_new(const govner_ruleset *rs) {
 void govner_matcher_free(govner_matcher *m) {
     if (!m)
         return;
-    for (uint32_t i = 0; m->class_yes && m->class_no && i < m->rs->n_classes; i++) {
-        free(m->class_yes[i]);
-        free(m->class_no[i]);
-    }
-    free(m->class_yes);
-    free(m->class_no);
+    free(m->class_memo);
     pcre2_match_data_free(m->md);
     pcre2_match_context_free(m->mctx);
     free(m->cps);
     free(m->byte_of);
     free(m->cpidx);
+    free(m->start_bits);
+    free(m->end_bits);
+    free(m->cls);
     VEC_FREE(&m->hits);
     free(m->hit_start.at);
     free(m->hit_start.order);

@@ -145,3 +145,24 @@ govner_status lexicon_load_file(govner_ruleset *rs, uint32_t lex, const char *pa
     free(buf);
     return st;
 }
+
+bool lexicon_freeze(govner_ruleset *rs) {
+    trie *t = &rs->trie;
+    free(t->terms);
+    t->terms = malloc((rs->entries.len + 1) * sizeof *t->terms);
+    if (!t->terms)
+        return false;
+    t->n_terms = 0;
+    for (size_t i = 0; i <= t->mask; i++) {
+        trie_slot *sl = &t->slots[i];
+        if (!sl->key)
+            continue;
+        int32_t e = t->value[sl->child];
+        sl->term = e >= 0 ? (int32_t)t->n_terms : -1;
+        for (; e >= 0; e = rs->entries.items[e].next) {
+            const lex_entry *le = &rs->entries.items[e];
+            t->terms[t->n_terms++] = (trie_term){(uint32_t)e, le->lex | (le->next < 0 ? TRIE_TERM_LAST : 0)};
+        }
+    }
+    return true;
+}

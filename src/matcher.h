@@ -46,6 +46,9 @@ struct govner_matcher {
     uint32_t *cps;          /* n code points */
     uint32_t *byte_of;      /* n + 1 byte offsets */
     int32_t *cpidx;         /* n: single_index of each code point */
+    uint64_t *start_bits;   /* n + 1: anchor bits of the lexicons whose entries start here */
+    uint64_t *end_bits;     /* n + 1: ... end here */
+    uint64_t *cls;          /* n: class bits of each code point (class_bits) */
     size_t cap_n;
 
     VEC(hit) hits;          /* by start ascending, longer first */
@@ -54,11 +57,13 @@ struct govner_matcher {
     VEC(cand) ents;         /* accepted entities, by start */
     pos_index ent_start, ent_end;
     bool ents_indexed;      /* ent_start/ent_end describe ents */
+    uint32_t ent_max[GOVNER_BOUND_TYPES]; /* longest entity of each type in ents (len_bound) */
     VEC(cand) cands;        /* candidates of the running phase */
     uint64_t seq;
 
-    /* Per one-character class: code points known to match (yes) or not (no). */
-    uint64_t **class_yes, **class_no;
+    /* Class bits of the code points of the Basic Multilingual Plane met so far: bit i for class
+     * slot i, CLASS_KNOWN once computed; 0 when not yet. */
+    uint64_t *class_memo;
 
     pcre2_match_data *md;
     pcre2_match_context *mctx;
@@ -86,20 +91,17 @@ bool index_build(pos_index *ix, uint32_t n, size_t n_items, const void *items, s
 govner_status pattern_run_phase(govner_matcher *m, const phase *ph, govner_error *err);
 /* At load time: the masks of each phase that say which rules may start where. */
 bool pattern_prepare(govner_ruleset *rs);
-/* Does one-character class `rx` match code point cp? Memoised: the answer for a code point is
- * computed by PCRE2 once per matcher. */
-bool pattern_class_slow(govner_matcher *m, const regex_def *rx, uint32_t cp);
-static inline bool pattern_class_match(govner_matcher *m, const regex_def *rx, uint32_t cp) {
-    const uint64_t *yes = m->class_yes[rx->class_slot];
-    if (yes) {
-        uint64_t bit = 1ull << (cp & 63);
-        if (yes[cp >> 6] & bit)
-            return true;
-        if (m->class_no[rx->class_slot][cp >> 6] & bit)
-            return false;
-    }
-    return pattern_class_slow(m, rx, cp);
+/* The classes (bit per class slot, up to GOVNER_CLASS_BITS) that code point cp belongs to: each
+ * answer comes from PCRE2 once per matcher, then from a table (not kept when out of memory). */
+#define CLASS_KNOWN (1ull << 63)
+uint64_t pattern_class_bits_slow(govner_matcher *m, uint32_t cp);
+static inline uint64_t pattern_class_bits(govner_matcher *m, uint32_t cp) {
+    if (cp < 0x10000 && m->class_memo && m->class_memo[cp])
+        return m->class_memo[cp];
+    return pattern_class_bits_slow(m, cp);
 }
+/* Does one-character class `rx` match code point cp? */
+bool pattern_class_match(govner_matcher *m, const regex_def *rx, uint32_t cp);
 
 /* resolve.c: merge m->cands into m->ents by the overlap policy, then reindex. */
 bool resolve(govner_matcher *m);

@@ -78,27 +78,34 @@ static int m_cont(run *r, const cont *k, uint32_t pos) {
     }
 }
 
-bool pattern_class_slow(govner_matcher *m, const regex_def *rx, uint32_t cp) {
-    uint32_t slot = rx->class_slot;
-    uint64_t *yes = m->class_yes[slot], *no = m->class_no[slot];
-    if (!yes) {
-        yes = m->class_yes[slot] = calloc(0x110000 / 64, sizeof *yes);
-        no = m->class_no[slot] = calloc(0x110000 / 64, sizeof *no);
-        if (!yes || !no)
-            return false;
-    }
-    uint64_t bit = 1ull << (cp & 63);
-    if (yes[cp >> 6] & bit)
-        return true;
-    if (no[cp >> 6] & bit)
-        return false;
+static bool class_match_pcre(govner_matcher *m, const regex_def *rx, uint32_t cp) {
     char buf[4];
     int len = utf8_encode(cp, buf);
     int rc = pcre2_match(rx->code, (PCRE2_SPTR)buf, (size_t)len, 0, PCRE2_ANCHORED | PCRE2_NO_UTF_CHECK, m->md,
                          m->mctx);
-    bool ok = rc > 0 && pcre2_get_ovector_pointer(m->md)[1] == (PCRE2_SIZE)len;
-    (ok ? yes : no)[cp >> 6] |= bit;
-    return ok;
+    return rc > 0 && pcre2_get_ovector_pointer(m->md)[1] == (PCRE2_SIZE)len;
+}
+
+uint64_t pattern_class_bits_slow(govner_matcher *m, uint32_t cp) {
+    const govner_ruleset *rs = m->rs;
+    uint64_t bits = CLASS_KNOWN;
+    for (size_t i = 0; i < rs->regexes.len; i++) {
+        const regex_def *rx = &rs->regexes.items[i];
+        if (rx->is_class && rx->class_slot < GOVNER_CLASS_BITS && class_match_pcre(m, rx, cp))
+            bits |= 1ull << rx->class_slot;
+    }
+    if (cp < 0x10000) {
+        if (!m->class_memo && !(m->class_memo = calloc(0x10000, sizeof *m->class_memo)))
+            return bits; /* not memoised, still the right answer */
+        m->class_memo[cp] = bits;
+    }
+    return bits;
+}
+
+bool pattern_class_match(govner_matcher *m, const regex_def *rx, uint32_t cp) {
+    if (rx->class_slot < GOVNER_CLASS_BITS)
+        return (pattern_class_bits(m, cp) >> rx->class_slot) & 1;
+    return class_match_pcre(m, rx, cp);
 }
 
 /* Code point index of byte offset b (a character boundary). */
@@ -301,96 +308,124 @@ static bool prepare_singles(govner_ruleset *rs) {
     return true;
 }
 
-static bool prepare_cp_table(govner_ruleset *rs, phase *ph) {
+/* Give lexicon `lex` an anchor bit in `bits` (per lexicon); false when all 64 are taken. */
+static bool anchor_bit(uint64_t *bits, int *n_bits, uint32_t lex, int *bit) {
+    if (!bits[lex]) {
+        if (*n_bits == 64)
+            return false;
+        bits[lex] = 1ull << (*n_bits)++;
+    }
+    *bit = __builtin_ctzll(bits[lex]);
+    return true;
+}
+
+static bool prepare_single_bits(govner_ruleset *rs) {
     size_t n = rs->n_single + 1;
-    ph->cp_start = arena_alloc(&rs->mem, n * sizeof *ph->cp_start);
-    ph->cp_left = arena_alloc(&rs->mem, n * sizeof *ph->cp_left);
-    if (!ph->cp_start || !ph->cp_left)
+    rs->single_start_bits = arena_alloc(&rs->mem, n * sizeof *rs->single_start_bits);
+    rs->single_end_bits = arena_alloc(&rs->mem, n * sizeof *rs->single_end_bits);
+    if (!rs->single_start_bits || !rs->single_end_bits)
         return false;
-    memset(ph->cp_start, 0, n * sizeof *ph->cp_start);
-    memset(ph->cp_left, 0, n * sizeof *ph->cp_left);
+    memset(rs->single_start_bits, 0, n * sizeof *rs->single_start_bits);
+    memset(rs->single_end_bits, 0, n * sizeof *rs->single_end_bits);
     for (size_t e = 0; e < rs->entries.len; e++) {
         const lex_entry *le = &rs->entries.items[e];
         uint32_t cp;
         if (le->length != 1 || !utf8_decode((const unsigned char *)le->text, strlen(le->text), &cp))
             continue;
         int32_t k = single_index(rs, cp);
-        ph->cp_start[k] |= ph->lex_mask[le->lex];
-        ph->cp_left[k] |= ph->left_lex_mask[le->lex];
+        rs->single_start_bits[k] |= rs->lex_start_bit[le->lex];
+        rs->single_end_bits[k] |= rs->lex_end_bit[le->lex];
     }
     return true;
+}
+
+/* Does the rule anchor on a class past the class bits? The bits cannot tell where that one matches. */
+static bool unbitted_class(const govner_ruleset *rs, const uint32_t *ids, int n) {
+    for (int a = 0; a < n; a++)
+        if (rs->regexes.items[ids[a]].class_slot >= GOVNER_CLASS_BITS)
+            return true;
+    return false;
 }
 
 bool pattern_prepare(govner_ruleset *rs) {
     if (!prepare_singles(rs))
         return false;
+    size_t n_lex = rs->lexicons.len + 1, n_types = rs->types.len + 1;
+    rs->lex_start_bit = arena_alloc(&rs->mem, n_lex * sizeof *rs->lex_start_bit);
+    rs->lex_end_bit = arena_alloc(&rs->mem, n_lex * sizeof *rs->lex_end_bit);
+    if (!rs->lex_start_bit || !rs->lex_end_bit)
+        return false;
+    memset(rs->lex_start_bit, 0, n_lex * sizeof *rs->lex_start_bit);
+    memset(rs->lex_end_bit, 0, n_lex * sizeof *rs->lex_end_bit);
+    int n_start = 0, n_end = 0, b = 0;
     for (size_t p = 0; p < rs->phases.len; p++) {
         phase *ph = &rs->phases.items[p];
-        ph->lex_mask = arena_alloc(&rs->mem, (rs->lexicons.len + 1) * sizeof *ph->lex_mask);
-        ph->type_mask = arena_alloc(&rs->mem, (rs->types.len + 1) * sizeof *ph->type_mask);
-        if (!ph->lex_mask || !ph->type_mask)
+        ph->type_mask = arena_alloc(&rs->mem, n_types * sizeof *ph->type_mask);
+        ph->left_type_mask = arena_alloc(&rs->mem, n_types * sizeof *ph->left_type_mask);
+        if (!ph->type_mask || !ph->left_type_mask)
             return false;
-        memset(ph->lex_mask, 0, (rs->lexicons.len + 1) * sizeof *ph->lex_mask);
-        memset(ph->type_mask, 0, (rs->types.len + 1) * sizeof *ph->type_mask);
-        ph->any_mask = ph->class_mask = 0;
-        ph->left_lex_mask = arena_alloc(&rs->mem, (rs->lexicons.len + 1) * sizeof *ph->left_lex_mask);
-        ph->left_type_mask = arena_alloc(&rs->mem, (rs->types.len + 1) * sizeof *ph->left_type_mask);
-        if (!ph->left_lex_mask || !ph->left_type_mask)
-            return false;
-        memset(ph->left_lex_mask, 0, (rs->lexicons.len + 1) * sizeof *ph->left_lex_mask);
-        memset(ph->left_type_mask, 0, (rs->types.len + 1) * sizeof *ph->left_type_mask);
-        ph->left_mask = ph->left_class_mask = ph->left_bol_mask = 0;
+        memset(ph->type_mask, 0, n_types * sizeof *ph->type_mask);
+        memset(ph->left_type_mask, 0, n_types * sizeof *ph->left_type_mask);
+        memset(ph->start_rules, 0, sizeof ph->start_rules);
+        memset(ph->end_rules, 0, sizeof ph->end_rules);
+        memset(ph->class_start, 0, sizeof ph->class_start);
+        memset(ph->class_left, 0, sizeof ph->class_left);
+        ph->any_mask = ph->left_mask = ph->left_bol_mask = 0;
+        for (size_t r = 0; r < ph->n_rules; r++) {
+            rule *ru = &ph->rules[r];
+            ru->req_bit = ru->req_lex >= 0 && anchor_bit(rs->lex_start_bit, &n_start, (uint32_t)ru->req_lex, &b)
+                              ? rs->lex_start_bit[ru->req_lex] : 0;
+        }
         for (size_t r = 0; r < ph->n_rules && r < 64; r++) {
             const rule *ru = &ph->rules[r];
             uint64_t bit = 1ull << r;
-            if (ru->left_anchored) {
+            /* A left anchor that the bits cannot show (past 64 lexicons, or a class past the
+             * class bits) leaves the rule unfiltered on the left. */
+            bool left = ru->left_anchored && !unbitted_class(rs, ru->left_class, ru->n_left_class);
+            for (int a = 0; left && a < ru->n_left_lex; a++)
+                left = anchor_bit(rs->lex_end_bit, &n_end, ru->left_lex[a], &b);
+            if (left) {
                 ph->left_mask |= bit;
-                for (int a = 0; a < ru->n_left_lex; a++)
-                    ph->left_lex_mask[ru->left_lex[a]] |= bit;
+                for (int a = 0; a < ru->n_left_lex; a++) {
+                    anchor_bit(rs->lex_end_bit, &n_end, ru->left_lex[a], &b);
+                    ph->end_rules[b] |= bit;
+                }
                 for (int a = 0; a < ru->n_left_ent; a++)
                     ph->left_type_mask[ru->left_ent[a]] |= bit;
-                if (ru->n_left_class)
-                    ph->left_class_mask |= bit;
+                for (int a = 0; a < ru->n_left_class; a++)
+                    ph->class_left[rs->regexes.items[ru->left_class[a]].class_slot] |= bit;
                 if (ru->left_bol)
                     ph->left_bol_mask |= bit;
             }
-            if (ru->anywhere) {
+            bool anywhere = ru->anywhere || unbitted_class(rs, ru->anchor_class, ru->n_anchor_class);
+            for (int a = 0; !anywhere && a < ru->n_anchor_lex; a++)
+                anywhere = !anchor_bit(rs->lex_start_bit, &n_start, ru->anchor_lex[a], &b);
+            if (anywhere) {
                 ph->any_mask |= bit;
                 continue;
             }
-            for (int a = 0; a < ru->n_anchor_lex; a++)
-                ph->lex_mask[ru->anchor_lex[a]] |= bit;
+            for (int a = 0; a < ru->n_anchor_lex; a++) {
+                anchor_bit(rs->lex_start_bit, &n_start, ru->anchor_lex[a], &b);
+                ph->start_rules[b] |= bit;
+            }
             for (int a = 0; a < ru->n_anchor_ent; a++)
                 ph->type_mask[ru->anchor_ent[a]] |= bit;
-            if (ru->n_anchor_class)
-                ph->class_mask |= bit;
+            for (int a = 0; a < ru->n_anchor_class; a++)
+                ph->class_start[rs->regexes.items[ru->anchor_class[a]].class_slot] |= bit;
         }
-        if (!prepare_cp_table(rs, ph))
-            return false;
     }
-    return true;
+    return prepare_single_bits(rs);
 }
 
 /* The rules of the phase (bits) that may start at pos. */
 static uint64_t rules_at(govner_matcher *m, const phase *ph, uint32_t pos) {
     uint64_t mask = ph->any_mask;
-    for (uint32_t i = m->hit_start.at[pos]; i < m->hit_start.at[pos + 1]; i++)
-        mask |= ph->lex_mask[m->hits.items[m->hit_start.order[i]].lex];
-    if (m->cpidx[pos] >= 0)
-        mask |= ph->cp_start[m->cpidx[pos]];
+    for (uint64_t b = m->start_bits[pos]; b; b &= b - 1)
+        mask |= ph->start_rules[__builtin_ctzll(b)];
+    for (uint64_t c = m->cls[pos] & ~CLASS_KNOWN; c; c &= c - 1)
+        mask |= ph->class_start[__builtin_ctzll(c)];
     for (uint32_t i = m->ent_start.at[pos]; i < m->ent_start.at[pos + 1]; i++)
         mask |= ph->type_mask[m->ents.items[m->ent_start.order[i]].type];
-    uint64_t cls = ph->class_mask & ~mask;
-    while (cls) {
-        int r = __builtin_ctzll(cls);
-        cls &= cls - 1;
-        const rule *ru = &ph->rules[r];
-        for (int a = 0; a < ru->n_anchor_class; a++)
-            if (pattern_class_match(m, &m->rs->regexes.items[ru->anchor_class[a]], m->cps[pos])) {
-                mask |= 1ull << r;
-                break;
-            }
-    }
     if (!(mask & ph->left_mask))
         return mask;
     /* Rules with a left anchor need it to end here. */
@@ -398,23 +433,12 @@ static uint64_t rules_at(govner_matcher *m, const phase *ph, uint32_t pos) {
     if (pos == 0 || m->cps[pos - 1] == '\n' || m->cps[pos - 1] == '\r')
         left |= ph->left_bol_mask;
     if (pos > 0) {
-        for (uint32_t i = m->hit_end.at[pos]; i < m->hit_end.at[pos + 1]; i++)
-            left |= ph->left_lex_mask[m->hits.items[m->hit_end.order[i]].lex];
-        if (m->cpidx[pos - 1] >= 0)
-            left |= ph->cp_left[m->cpidx[pos - 1]];
+        for (uint64_t b = m->end_bits[pos]; b; b &= b - 1)
+            left |= ph->end_rules[__builtin_ctzll(b)];
+        for (uint64_t c = m->cls[pos - 1] & ~CLASS_KNOWN; c; c &= c - 1)
+            left |= ph->class_left[__builtin_ctzll(c)];
         for (uint32_t i = m->ent_end.at[pos]; i < m->ent_end.at[pos + 1]; i++)
             left |= ph->left_type_mask[m->ents.items[m->ent_end.order[i]].type];
-        uint64_t lc = ph->left_class_mask & mask & ~left;
-        while (lc) {
-            int r = __builtin_ctzll(lc);
-            lc &= lc - 1;
-            const rule *ru = &ph->rules[r];
-            for (int a = 0; a < ru->n_left_class; a++)
-                if (pattern_class_match(m, &m->rs->regexes.items[ru->left_class[a]], m->cps[pos - 1])) {
-                    left |= 1ull << r;
-                    break;
-                }
-        }
     }
     return mask & left;
 }
@@ -534,12 +558,19 @@ static bool required_near(const govner_matcher *m, const rule *ru, uint32_t pos)
         return true;
     const lex_entry *entries = m->rs->entries.items;
     bool single = ru->req_lex >= 0 && m->rs->lexicons.items[ru->req_lex].has_single;
-    uint32_t last = pos + (uint32_t)ru->req_within;
+    uint64_t last = pos + (uint64_t)ru->req_within.c;
+    for (int t = 0; t < GOVNER_BOUND_TYPES; t++)
+        last += (uint64_t)ru->req_within.coef[t] * m->ent_max[t];
     for (uint32_t q = pos; q <= last && q < m->n; q++) {
         if (ru->req_type >= 0) {
             for (uint32_t i = m->ent_start.at[q]; i < m->ent_start.at[q + 1]; i++)
                 if (m->ents.items[m->ent_start.order[i]].type == (uint32_t)ru->req_type)
                     return true;
+            continue;
+        }
+        if (ru->req_bit) {
+            if (m->start_bits[q] & ru->req_bit)
+                return true;
             continue;
         }
         for (uint32_t i = m->hit_start.at[q]; i < m->hit_start.at[q + 1]; i++)

@@ -120,6 +120,12 @@ bool resolve(govner_matcher *m) {
         m->ents.items[kept++] = c;
     }
     m->ents.len = kept;
+    memset(m->ent_max, 0, sizeof m->ent_max);
+    for (size_t i = 0; i < m->ents.len; i++) {
+        const cand *e = &m->ents.items[i];
+        if (e->type < GOVNER_BOUND_TYPES && e->end - e->start > m->ent_max[e->type])
+            m->ent_max[e->type] = e->end - e->start;
+    }
     if (m->ents.len > 1)
         qsort(m->ents.items, m->ents.len, sizeof *m->ents.items, pos_cmp);
     return index_build(&m->ent_start, m->n, m->ents.len, m->ents.items, sizeof(cand), false) &&

@@ -680,40 +680,66 @@ static bool first_set(const govner_ruleset *rs, const pnode *n, u32_vec *lex, u3
     }
 }
 
-/* Longest text n can match, in code points, or -1 when unbounded. */
-static int max_length(const govner_ruleset *rs, const pnode *n) {
+/* An upper bound on the length of what n matches (len_bound); false when there is none. */
+static bool max_length(const govner_ruleset *rs, const pnode *n, len_bound *b) {
+    memset(b, 0, sizeof *b);
     switch (n->kind) {
     case P_LEX:
-        return (int)rs->lexicons.items[n->id].max_length;
+        b->c = (int)rs->lexicons.items[n->id].max_length;
+        return true;
     case P_REGEX:
-        return rs->regexes.items[n->id].is_class ? 1 : -1;
+        b->c = 1;
+        return rs->regexes.items[n->id].is_class;
     case P_ENT:
-        return -1;
+        if (n->id >= GOVNER_BOUND_TYPES)
+            return false;
+        b->coef[n->id] = 1;
+        return true;
     case P_BOL: case P_EOL: case P_LOOK: case P_LOOKBEHIND:
-        return 0;
+        return true;
     case P_CAP:
-        return max_length(rs, n->kids[0]);
+        return max_length(rs, n->kids[0], b);
     case P_REP: {
-        int k = max_length(rs, n->kids[0]);
-        return (k < 0 || n->max < 0) ? (k == 0 ? 0 : -1) : k * n->max;
+        if (!max_length(rs, n->kids[0], b))
+            return false;
+        bool empty = b->c == 0;
+        for (int t = 0; t < GOVNER_BOUND_TYPES; t++)
+            empty = empty && b->coef[t] == 0;
+        if (empty)
+            return true;
+        if (n->max < 0 || n->max > 1000)
+            return false;
+        b->c *= n->max;
+        for (int t = 0; t < GOVNER_BOUND_TYPES; t++)
+            b->coef[t] *= n->max;
+        return b->c < 100000;
     }
-    case P_SEQ: case P_ALT: {
-        int total = 0;
+    case P_SEQ: case P_ALT:
         for (int i = 0; i < n->n_kids; i++) {
-            int k = max_length(rs, n->kids[i]);
-            if (k < 0)
-                return -1;
-            total = n->kind == P_SEQ ? total + k : (k > total ? k : total);
+            len_bound k;
+            if (!max_length(rs, n->kids[i], &k))
+                return false;
+            /* A sequence adds; an alternative takes the larger of each part, an upper bound. */
+            b->c = n->kind == P_SEQ ? b->c + k.c : (k.c > b->c ? k.c : b->c);
+            for (int t = 0; t < GOVNER_BOUND_TYPES; t++)
+                b->coef[t] = n->kind == P_SEQ ? b->coef[t] + k.coef[t] : (k.coef[t] > b->coef[t] ? k.coef[t] : b->coef[t]);
+            if (b->c >= 100000)
+                return false;
         }
-        return total;
+        return true;
     }
-    }
-    return -1;
+    return false;
+}
+
+static void bound_add(len_bound *a, const len_bound *b) {
+    a->c += b->c;
+    for (int t = 0; t < GOVNER_BOUND_TYPES; t++)
+        a->coef[t] += b->coef[t];
 }
 
 /* The first entity or lexicon entry every match of n must contain at a bounded distance from its
  * start. Only the top-level sequence is looked at (through captures and groups of one item). */
-static void required_entity(const govner_ruleset *rs, const pnode *n, int *type, int *lex, int *within) {
+static void required_entity(const govner_ruleset *rs, const pnode *n, int *type, int *lex, len_bound *within) {
     *type = *lex = -1;
     const pnode *const *items = &n;
     int n_items = 1;
@@ -721,7 +747,7 @@ static void required_entity(const govner_ruleset *rs, const pnode *n, int *type,
         items = (const pnode *const *)n->kids;
         n_items = n->n_kids;
     }
-    int offset = 0;
+    len_bound offset = {0};
     for (int i = 0; i < n_items; i++) {
         const pnode *e = items[i];
         while (e->kind == P_CAP || (e->kind == P_REP && e->min >= 1))
@@ -731,19 +757,21 @@ static void required_entity(const govner_ruleset *rs, const pnode *n, int *type,
             *within = offset;
             return;
         }
-        if (e->kind == P_SEQ && i == n_items - 1 && items[i] != n) {
+        if (e->kind == P_SEQ && i == n_items - 1 && e != n) {
             /* A last group (a capture of a sequence): look inside, continuing the offset. */
-            int t2, l2, w2;
+            int t2, l2;
+            len_bound w2;
             required_entity(rs, e, &t2, &l2, &w2);
             if (t2 >= 0 || l2 >= 0) {
-                *type = t2, *lex = l2, *within = offset + w2;
+                *type = t2, *lex = l2, *within = offset;
+                bound_add(within, &w2);
                 return;
             }
         }
-        int k = max_length(rs, items[i]);
-        if (k < 0)
+        len_bound k;
+        if (!max_length(rs, items[i], &k))
             return;
-        offset += k;
+        bound_add(&offset, &k);
     }
 }
 

@@ -33,6 +33,14 @@ typedef struct {
     bool has_single;        /* has one-character entries */
 } lexicon;
 
+/* An upper bound on a length in code points: c, plus coef[t] times the longest entity of type t
+ * found in the document so far (entity types past GOVNER_BOUND_TYPES make a length unbounded). */
+#define GOVNER_BOUND_TYPES 8
+typedef struct {
+    int c;
+    int coef[GOVNER_BOUND_TYPES];
+} len_bound;
+
 /* A named regular expression (`regex`) or single-character class (`class`). */
 typedef struct {
     const char *name;
@@ -87,9 +95,12 @@ typedef struct {
     /* What a positive left context must end with, to skip positions it cannot hold at: lexicons,
      * entity types, classes (of the character before), and the start of a line. */
     /* An entity of type `req_type` (or an entry of lexicon `req_lex`) must start within
-     * `req_within` code points of the start (-1: none known): 习近平总书记 needs a title right
-     * after the name; 龙振体育俱乐部 needs a suffix within eight characters. */
-    int req_type, req_lex, req_within;
+     * `req_within` of the start (-1: none known): 习近平总书记 needs a title right after the
+     * name; 龙振体育俱乐部 needs a suffix within eight characters; 湖南省委领导小组 needs its
+     * suffix within the longest place of the document and fourteen characters. */
+    int req_type, req_lex;
+    len_bound req_within;
+    uint64_t req_bit;       /* the start bit of req_lex (pattern_prepare), or 0 */
     bool left_anchored, left_bol;
     uint32_t *left_lex, *left_ent, *left_class;
     int n_left_lex, n_left_ent, n_left_class;
@@ -109,23 +120,27 @@ typedef struct {
     int8_t *province_of;    /* per entry of the lexicon: index into provinces, or -1 */
 } pass;
 
+/* Classes past this many are matched without the per-position bits (and rules anchored on them
+ * are tried everywhere). */
+#define GOVNER_CLASS_BITS 63
+
 typedef struct {
     const char *name;
     rule *rules;
     size_t n_rules;
-    /* Rule masks for finding where rules may start (pattern_prepare): bit i stands for rule i
-     * (rules past 64 are tried everywhere). */
-    uint64_t *lex_mask;     /* per lexicon: rules that may start with it */
-    uint64_t *type_mask;    /* per entity type */
-    uint64_t any_mask;      /* rules tried at every position */
-    uint64_t class_mask;    /* rules that start with a one-character class */
-    uint64_t *left_lex_mask;  /* per lexicon: rules whose left context may end with it */
-    uint64_t *left_type_mask;
-    uint64_t left_mask;     /* rules with a left anchor */
-    uint64_t left_class_mask, left_bol_mask;
-    /* Masks contributed by one-character entries, by their character's index (ruleset.single_*):
-     * a position costs one array read instead of a walk along the entries of its character. */
-    uint64_t *cp_start, *cp_left;
+    /* Where rules may start (pattern_prepare). Bit i of a rule mask stands for rule i (rules past
+     * 64 are tried everywhere). The scan marks each position with the anchor bits of the
+     * lexicons starting and ending there (ruleset.lex_start_bit, lex_end_bit) and the class bits
+     * of its character; a phase turns those bits into rules with these tables. */
+    uint64_t start_rules[64];   /* per start bit: rules that may start with that lexicon */
+    uint64_t end_rules[64];     /* per end bit: rules whose left context may end with it */
+    uint64_t class_start[GOVNER_CLASS_BITS];  /* per class: rules that may start with it */
+    uint64_t class_left[GOVNER_CLASS_BITS];   /* per class: rules whose left context may end with it */
+    uint64_t *type_mask;        /* per entity type: rules that may start with it */
+    uint64_t *left_type_mask;   /* per entity type: rules whose left context may end with it */
+    uint64_t any_mask;          /* rules tried at every position */
+    uint64_t left_mask;         /* rules with a left anchor */
+    uint64_t left_bol_mask;     /* ... that may be the start of a line */
     pass *passes;           /* run in order after the phase's rules, before the next phase */
     size_t n_passes;
 } phase;
@@ -168,6 +183,10 @@ struct govner_ruleset {
     uint32_t *single_keys;  /* code point + 1; 0 is empty */
     uint32_t *single_index;
     uint32_t single_mask, n_single;
+    /* Anchor bits (pattern_prepare): per lexicon, the bit it sets on positions where one of its
+     * entries starts (or ends); per one-character entry character, the union of its lexicons'. */
+    uint64_t *lex_start_bit, *lex_end_bit;
+    uint64_t *single_start_bits, *single_end_bits;
 };
 
 /* Index of code point cp among the one-character entries, or -1. */
@@ -188,6 +207,9 @@ govner_status rules_load(govner_ruleset *rs, const char *path, govner_error *err
 govner_status lexicon_load_file(govner_ruleset *rs, uint32_t lex, const char *path, govner_error *err);
 govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *line, size_t len,
                                const char *file, int line_no, govner_error *err);
+
+/* After the last entry: lay out the entries of each trie node for the scan (trie_term). */
+bool lexicon_freeze(govner_ruleset *rs);
 
 /* Set err fields, printf-style. Returns err->status. */
 govner_status error_set(govner_error *err, govner_status st, const char *file, int line, int col,

@@ -62,6 +62,13 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
         if (!ci)
             goto nomem;
         m->cpidx = ci;
+        uint64_t **bits[] = {&m->start_bits, &m->end_bits, &m->cls};
+        for (size_t b = 0; b < sizeof bits / sizeof *bits; b++) {
+            uint64_t *q = realloc(*bits[b], cap_b * sizeof *q);
+            if (!q)
+                goto nomem;
+            *bits[b] = q;
+        }
     }
     uint32_t n = 0;
     for (size_t i = 0; i < len;) {
@@ -71,12 +78,21 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
             return error_set(err, GOVNER_ERR_INPUT, "", 0, 0, NULL, "invalid UTF-8 at byte %zu", i);
         m->cps[n] = cp;
         m->cpidx[n] = single_index(rs, cp);
+        m->cls[n] = pattern_class_bits(m, cp);
         m->byte_of[n] = (uint32_t)i;
         n++;
         i += (size_t)k;
     }
     m->byte_of[n] = (uint32_t)len;
     m->n = n;
+
+    /* Anchor bits of one-character entries; those of longer ones are added as they are found. */
+    m->start_bits[n] = m->end_bits[0] = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        int32_t k = m->cpidx[i];
+        m->start_bits[i] = k >= 0 ? rs->single_start_bits[k] : 0;
+        m->end_bits[i + 1] = k >= 0 ? rs->single_end_bits[k] : 0;
+    }
 
     m->hits.len = 0;
     const trie *t = &rs->trie;
@@ -87,13 +103,20 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
         uint32_t lim = n - i < max_len ? n - i : max_len;
         /* One-character entries are not recorded: pattern.c looks them up at the root. */
         for (uint32_t j = 1; j < lim && node != TRIE_NONE; j++) {
-            node = trie_step(t, node, m->cps[i + j]);
-            if (node == TRIE_NONE)
+            const trie_slot *sl = trie_edge(t, node, m->cps[i + j]);
+            if (!sl)
                 break;
-            for (int32_t e = t->value[node]; e >= 0; e = rs->entries.items[e].next) {
-                hit h = {i, i + j + 1, (uint32_t)e, rs->entries.items[e].lex};
+            node = sl->child;
+            if (sl->term < 0)
+                continue;
+            for (const trie_term *tt = &t->terms[sl->term];; tt++) {
+                hit h = {i, i + j + 1, tt->entry, tt->lex & ~TRIE_TERM_LAST};
                 if (!VEC_PUSH(&m->hits, h))
                     goto nomem;
+                m->start_bits[i] |= rs->lex_start_bit[h.lex];
+                m->end_bits[h.end] |= rs->lex_end_bit[h.lex];
+                if (tt->lex & TRIE_TERM_LAST)
+                    break;
             }
         }
         /* Longer first among hits of one start: reverse the group. */

@@ -23,11 +23,10 @@ static bool add_node(trie *t, uint32_t *out) {
 bool trie_init(trie *t) {
     memset(t, 0, sizeof *t);
     t->mask = 1023;
-    t->keys = calloc(t->mask + 1, sizeof *t->keys);
-    t->vals = malloc((t->mask + 1) * sizeof *t->vals);
+    t->slots = calloc(t->mask + 1, sizeof *t->slots);
     t->root_bmp = malloc(0x10000 * sizeof *t->root_bmp);
     uint32_t root;
-    if (!t->keys || !t->vals || !t->root_bmp || !add_node(t, &root)) {
+    if (!t->slots || !t->root_bmp || !add_node(t, &root)) {
         trie_free(t);
         return false;
     }
@@ -36,38 +35,31 @@ bool trie_init(trie *t) {
 }
 
 void trie_free(trie *t) {
-    free(t->keys);
-    free(t->vals);
+    free(t->slots);
     free(t->root_bmp);
     free(t->value);
+    free(t->terms);
     memset(t, 0, sizeof *t);
 }
 
-static void put(uint64_t *keys, uint32_t *vals, size_t mask, uint64_t key, uint32_t val) {
+static void put(trie_slot *slots, size_t mask, uint64_t key, uint32_t child) {
     uint64_t h = key * 0x9E3779B97F4A7C15ull;
     size_t i = (size_t)(h >> 20) & mask;
-    while (keys[i] != 0)
+    while (slots[i].key != 0)
         i = (i + 1) & mask;
-    keys[i] = key;
-    vals[i] = val;
+    slots[i] = (trie_slot){key, child, -1};
 }
 
 static bool grow(trie *t) {
     size_t nmask = t->mask * 2 + 1;
-    uint64_t *keys = calloc(nmask + 1, sizeof *keys);
-    uint32_t *vals = malloc((nmask + 1) * sizeof *vals);
-    if (!keys || !vals) {
-        free(keys);
-        free(vals);
+    trie_slot *slots = calloc(nmask + 1, sizeof *slots);
+    if (!slots)
         return false;
-    }
     for (size_t i = 0; i <= t->mask; i++)
-        if (t->keys[i])
-            put(keys, vals, nmask, t->keys[i], t->vals[i]);
-    free(t->keys);
-    free(t->vals);
-    t->keys = keys;
-    t->vals = vals;
+        if (t->slots[i].key)
+            put(slots, nmask, t->slots[i].key, t->slots[i].child);
+    free(t->slots);
+    t->slots = slots;
     t->mask = nmask;
     return true;
 }
@@ -90,7 +82,7 @@ uint32_t trie_insert(trie *t, const char *s, size_t len) {
             } else {
                 if ((t->used + 1) * 2 > t->mask + 1 && !grow(t))
                     return TRIE_NONE;
-                put(t->keys, t->vals, t->mask, (((uint64_t)node << 21) | cp) + 1, next);
+                put(t->slots, t->mask, (((uint64_t)node << 21) | cp) + 1, next);
                 t->used++;
             }
         }

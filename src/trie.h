@@ -14,13 +14,29 @@
 #define TRIE_ROOT 0u
 #define TRIE_NONE UINT32_MAX
 
+/* One edge: key and child in one slot, so a step touches one cache line. `term` is filled by
+ * trie_freeze: where the child's entries start in trie.terms, or -1. */
 typedef struct {
-    uint64_t *keys;     /* (node << 21 | cp) + 1; 0 marks an empty slot */
-    uint32_t *vals;     /* child node */
+    uint64_t key;       /* (node << 21 | cp) + 1; 0 marks an empty slot */
+    uint32_t child;
+    int32_t term;
+} trie_slot;
+
+/* The entries ending at a node, contiguous (trie_freeze): entry index and its lexicon. */
+typedef struct {
+    uint32_t entry;
+    uint32_t lex;       /* TRIE_TERM_LAST is set on the node's last entry */
+} trie_term;
+#define TRIE_TERM_LAST 0x80000000u
+
+typedef struct {
+    trie_slot *slots;
     size_t mask, used;
     uint32_t *root_bmp; /* 0x10000 direct children of the root, TRIE_NONE when absent */
     int32_t *value;     /* per node: first value (an entry index), or -1 */
     size_t n_nodes, cap_nodes;
+    trie_term *terms;   /* trie_freeze */
+    size_t n_terms;
 } trie;
 
 bool trie_init(trie *t);
@@ -30,22 +46,30 @@ void trie_free(trie *t);
  * TRIE_NONE when out of memory. */
 uint32_t trie_insert(trie *t, const char *s, size_t len);
 
-/* Child of `node` by `cp`, or TRIE_NONE. */
-static inline uint32_t trie_step(const trie *t, uint32_t node, uint32_t cp) {
-    if (node == TRIE_ROOT && cp < 0x10000)
-        return t->root_bmp[cp];
+/* The edge out of `node` (not the root) by `cp`, or NULL. */
+static inline const trie_slot *trie_edge(const trie *t, uint32_t node, uint32_t cp) {
     uint64_t key = (((uint64_t)node << 21) | cp) + 1;
     uint64_t h = key * 0x9E3779B97F4A7C15ull;
     size_t i = (size_t)(h >> 20) & t->mask;
     for (;;) {
-        uint64_t k = t->keys[i];
-        if (k == key)
-            return t->vals[i];
-        if (k == 0)
-            return TRIE_NONE;
+        const trie_slot *sl = &t->slots[i];
+        if (sl->key == key)
+            return sl;
+        if (sl->key == 0)
+            return NULL;
         i = (i + 1) & t->mask;
     }
 }
+
+/* Child of `node` by `cp`, or TRIE_NONE. */
+static inline uint32_t trie_step(const trie *t, uint32_t node, uint32_t cp) {
+    if (node == TRIE_ROOT && cp < 0x10000)
+        return t->root_bmp[cp];
+    const trie_slot *sl = trie_edge(t, node, cp);
+    return sl ? sl->child : TRIE_NONE;
+}
+
+/* The lexicon entries own the node values; lexicon_freeze (lexicon.c) fills terms and slot.term. */
 
 /* Node reached by s[0..len), or TRIE_NONE; does not insert. */
 uint32_t trie_find(const trie *t, const char *s, size_t len);

@@ -125,6 +125,58 @@ static void test_entities_of_earlier_phase(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* The suffix a rule requires may sit past an earlier entity of any length: the distance the
+ * engine checks grows with the longest entity of the document. */
+static void test_required_suffix_after_long_entity(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("lexicon place\n  湖南\n  新疆维吾尔自治区\n"
+                                   "lexicon suffix\n  委员会\n"
+                                   "rule p\n  match p=@place\n  emit place p\n"
+                                   "phase two\n"
+                                   "rule o\n  match o=((<place> | \"中共\") %han{0,4}? @suffix)\n  emit organization o\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "新疆维吾尔自治区体育委员会");
+    assert_non_null(find_entity(m, "organization", "新疆维吾尔自治区体育委员会"));
+    match_ok(m, "湖南体育委员会");
+    assert_non_null(find_entity(m, "organization", "湖南体育委员会"));
+    match_ok(m, "湖南省体育局和各委员会"); /* the suffix is too far: six characters between */
+    for (size_t i = 0; i < govner_entity_count(m); i++)
+        assert_string_not_equal(govner_entity_at(m, i)->type, "organization");
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
+/* Past 64 anchor lexicons and GOVNER_CLASS_BITS classes, rules lose their position filter but
+ * still match exactly where they should. */
+static void test_many_anchors_and_classes(void **state) {
+    (void)state;
+    char *buf = malloc(64 * 1024);
+    assert_non_null(buf);
+    size_t n = (size_t)snprintf(buf, 64 * 1024, "%s", prelude);
+    for (int i = 0; i < 70; i++)
+        n += (size_t)snprintf(buf + n, 64 * 1024 - n, "lexicon w%d\n  词%d\n", i, i);
+    for (int i = 0; i < 70; i++)
+        n += (size_t)snprintf(buf + n, 64 * 1024 - n, "class c%d /[%s]/\n", i, i == 69 ? "甲" : "乙");
+    for (int i = 0; i < 70; i++)
+        n += (size_t)snprintf(buf + n, 64 * 1024 - n, "rule r%d\n  match o=(@w%d \"后\")\n  emit place o\n", i, i);
+    n += (size_t)snprintf(buf + n, 64 * 1024 - n, "rule last_class\n  match o=(%%c69 \"丙\")\n  left %%c69\n  emit organization o\n");
+    govner_ruleset *rs = must_load(buf);
+    free(buf);
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "词0后，词63后，词64后，词69后");
+    assert_non_null(find_entity(m, "place", "词0后"));
+    assert_non_null(find_entity(m, "place", "词63后"));
+    assert_non_null(find_entity(m, "place", "词64后"));
+    assert_non_null(find_entity(m, "place", "词69后"));
+    match_ok(m, "甲甲丙，乙甲丙");
+    assert_int_equal(govner_entity_count(m), 1);
+    const govner_entity *e = find_entity(m, "organization", "甲丙");
+    assert_non_null(e);
+    assert_int_equal(e->start, 1);
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 static void test_empty_repeat_terminates(void **state) {
     (void)state;
     govner_ruleset *rs = load_with("rule p\n  match o=((\"a\"?)* \"b\")\n  emit place o\n");
@@ -161,6 +213,8 @@ int main(void) {
         cmocka_unit_test(test_alternatives_and_optional),
         cmocka_unit_test(test_regex_piece_and_lookahead),
         cmocka_unit_test(test_entities_of_earlier_phase),
+        cmocka_unit_test(test_required_suffix_after_long_entity),
+        cmocka_unit_test(test_many_anchors_and_classes),
         cmocka_unit_test(test_empty_repeat_terminates),
         cmocka_unit_test(test_pathological_rule_hits_limit),
     };
