@@ -11,6 +11,13 @@
 
 #include "matcher.h"
 
+static uint64_t str_hash(const char *s) { /* FNV-1a */
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+    return h;
+}
+
 static const char *attr_value(const lex_entry *e, const char *key) {
     for (uint32_t i = 0; i < e->n_attrs; i++)
         if (strcmp(e->attrs[i].key, key) == 0)
@@ -288,8 +295,10 @@ bool docpass_prepare(govner_ruleset *rs) {
             size_t n = 0;
             for (size_t e = 0; e < rs->entries.len; e++) {
                 const lex_entry *le = &rs->entries.items[e];
+                if (le->lex != ps->lex)
+                    continue;
                 const char *lvl = attr_value(le, "level");
-                n += le->lex == ps->lex && lvl && strcmp(lvl, "province") == 0 && attr_value(le, "code");
+                n += lvl && strcmp(lvl, "province") == 0 && attr_value(le, "code");
             }
             ps->provinces = arena_alloc(&rs->mem, (n + 1) * sizeof *ps->provinces);
             if (!ps->provinces)
@@ -297,8 +306,10 @@ bool docpass_prepare(govner_ruleset *rs) {
             ps->n_provinces = 0;
             for (size_t e = 0; e < rs->entries.len; e++) {
                 const lex_entry *le = &rs->entries.items[e];
+                if (le->lex != ps->lex)
+                    continue;
                 const char *lvl = attr_value(le, "level");
-                if (le->lex != ps->lex || !lvl || strcmp(lvl, "province") != 0 || !attr_value(le, "code"))
+                if (!lvl || strcmp(lvl, "province") != 0 || !attr_value(le, "code"))
                     continue;
                 /* One entry per code: 湖南省 and 湖南 are the same province. */
                 bool dup = false;
@@ -310,6 +321,9 @@ bool docpass_prepare(govner_ruleset *rs) {
             ps->province_of = arena_alloc(&rs->mem, rs->entries.len + 1);
             if (!ps->province_of)
                 return false;
+            uint64_t hashes[64]; /* of the provinces' codes: most entries need one strcmp, not 34 */
+            for (size_t q = 0; q < ps->n_provinces; q++)
+                hashes[q] = str_hash(attr_value(ps->provinces[q], "code"));
             for (size_t e = 0; e < rs->entries.len; e++) {
                 const lex_entry *le = &rs->entries.items[e];
                 ps->province_of[e] = -1;
@@ -318,8 +332,9 @@ bool docpass_prepare(govner_ruleset *rs) {
                 const char *code = attr_value(le, "province");
                 if (!code)
                     code = attr_value(le, "code");
+                uint64_t h = code ? str_hash(code) : 0;
                 for (size_t q = 0; code && q < ps->n_provinces; q++)
-                    if (strcmp(attr_value(ps->provinces[q], "code"), code) == 0)
+                    if (hashes[q] == h && strcmp(attr_value(ps->provinces[q], "code"), code) == 0)
                         ps->province_of[e] = (int8_t)q;
             }
         }
