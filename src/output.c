@@ -50,9 +50,12 @@ static bool put_json_string(buf *b, const char *s) {
 }
 
 static bool put_num(buf *b, const char *key, size_t v) {
-    char tmp[64];
-    int n = snprintf(tmp, sizeof tmp, ",\"%s\":%zu", key, v);
-    return put(b, tmp, (size_t)n);
+    char digits[24];
+    size_t n = sizeof digits;
+    do
+        digits[--n] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    return puts_(b, ",\"") && puts_(b, key) && puts_(b, "\":") && put(b, digits + n, sizeof digits - n);
 }
 
 static bool put_entity_json(buf *b, const govner_entity *e) {

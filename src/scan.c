@@ -98,6 +98,8 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
     const trie *t = &rs->trie;
     uint32_t max_len = rs->max_lex_len;
     for (uint32_t i = 0; i < n; i++) {
+        if (i + 1 >= n || !trie_pair_maybe(t, m->cps[i], m->cps[i + 1]))
+            continue;
         uint32_t node = trie_step(t, TRIE_ROOT, m->cps[i]);
         size_t first = m->hits.len;
         uint32_t lim = n - i < max_len ? n - i : max_len;

@@ -25,8 +25,9 @@ bool trie_init(trie *t) {
     t->mask = 1023;
     t->slots = calloc(t->mask + 1, sizeof *t->slots);
     t->root_bmp = malloc(0x10000 * sizeof *t->root_bmp);
+    t->pair_bits = calloc((1u << TRIE_PAIR_BITS) / 64, sizeof *t->pair_bits);
     uint32_t root;
-    if (!t->slots || !t->root_bmp || !add_node(t, &root)) {
+    if (!t->slots || !t->root_bmp || !t->pair_bits || !add_node(t, &root)) {
         trie_free(t);
         return false;
     }
@@ -39,6 +40,7 @@ void trie_free(trie *t) {
     free(t->root_bmp);
     free(t->value);
     free(t->terms);
+    free(t->pair_bits);
     memset(t, 0, sizeof *t);
 }
 
@@ -65,14 +67,20 @@ static bool grow(trie *t) {
 }
 
 uint32_t trie_insert(trie *t, const char *s, size_t len) {
-    uint32_t node = TRIE_ROOT;
+    uint32_t node = TRIE_ROOT, first = 0;
     size_t i = 0;
-    while (i < len) {
+    for (int depth = 0; i < len; depth++) {
         uint32_t cp;
         int n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
         if (n == 0)
             return TRIE_NONE;
         i += (size_t)n;
+        if (depth == 0)
+            first = cp;
+        if (depth == 1) {
+            size_t h = trie_pair_hash(first, cp);
+            t->pair_bits[h >> 6] |= 1ull << (h & 63);
+        }
         uint32_t next = trie_step(t, node, cp);
         if (next == TRIE_NONE) {
             if (!add_node(t, &next))

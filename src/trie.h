@@ -37,7 +37,22 @@ typedef struct {
     size_t n_nodes, cap_nodes;
     trie_term *terms;   /* trie_freeze */
     size_t n_terms;
+    /* A filter over the first two characters of every key: most positions of a text start no
+     * key of two or more characters, and this answers so from a table that stays in cache. */
+    uint64_t *pair_bits;
 } trie;
+
+#define TRIE_PAIR_BITS 20
+
+static inline size_t trie_pair_hash(uint32_t c1, uint32_t c2) {
+    return (size_t)((((uint64_t)c1 << 21 | c2) * 0x9E3779B97F4A7C15ull) >> (64 - TRIE_PAIR_BITS));
+}
+
+/* May some key start with c1 c2? (false: certainly not) */
+static inline bool trie_pair_maybe(const trie *t, uint32_t c1, uint32_t c2) {
+    size_t h = trie_pair_hash(c1, c2);
+    return (t->pair_bits[h >> 6] >> (h & 63)) & 1;
+}
 
 bool trie_init(trie *t);
 void trie_free(trie *t);
