@@ -258,9 +258,32 @@ def person_names(surname_set):
     strong = [f"{ch}\tcount={n}" for ch, n in given.items() if n >= 30 and ch not in not_given]
     write(os.path.join(OUT, "given_common.txt"), header.replace("used at least 3 times", "used at least 30 times"),
           strong)
+    # jieba tags many common words as names (文明, 高潮, 顾客: nr); HanLP's core dictionary tags
+    # them by their use. Its words of frequency >= 20 never tagged as a person or place name (ns:
+    # 克林顿 is also a town) that begin with a surname are words, not names; the hand list of
+    # notable people has the last word.
+    seen = set(nonnames)
+    for hand in ("notable_persons.txt", "notable_foreign.txt"):
+        with open(os.path.join(OUT, hand), encoding="utf-8") as f:
+            seen.update(line.strip() for line in f if line.strip() and not line.startswith("#"))
+    with open(os.path.join(GAZ, "hanlp", "CoreNatureDictionary.txt"), encoding="utf-8") as f:
+        for line in f:
+            p = line.split()
+            w = p[0] if p else ""
+            if not 2 <= len(w) <= 3 or w in seen or not all("\u4e00" <= ch <= "\u9fff" for ch in w):
+                continue
+            tags, freqs = p[1::2], p[2::2]
+            if any(t.startswith(("nr", "ns")) for t in tags) or sum(int(x) for x in freqs if x.isdigit()) < 20:
+                continue
+            if w[:1] in surname_set or w[:2] in surname_set:
+                nonnames.append(w)
+                seen.add(w)
     header = """# Source: frequent words of jieba 0.42.1's dictionary (Debian python3-jieba dict.txt, license MIT)
 # that are not names: non-nouns of frequency >= 300 (于是, 获悉), and any other word not tagged as a
-# person name of frequency >= 50 (周年, 卫星, 白皮书). A person entity never has exactly this text. Built by tools/build_lexicons.py; do not edit by hand.
+# person name of frequency >= 50 (周年, 卫星, 白皮书); and words of HanLP 1.x CoreNatureDictionary
+# (license Apache-2.0) of frequency >= 20 never tagged as a person or place name that begin with a
+# surname (文明, 顾客, 高潮, which jieba tags nr). A person entity never has exactly this text.
+# Built by tools/build_lexicons.py; do not edit by hand.
 """
     write(os.path.join(OUT, "nonnames.txt"), header, nonnames)
 
