@@ -262,10 +262,12 @@ def person_names(surname_set):
     # them by their use. Its words of frequency >= 20 never tagged as a person or place name (ns:
     # 克林顿 is also a town) that begin with a surname are words, not names; the hand list of
     # notable people has the last word.
-    seen = set(nonnames)
+    notable = set()
     for hand in ("notable_persons.txt", "notable_foreign.txt"):
         with open(os.path.join(OUT, hand), encoding="utf-8") as f:
-            seen.update(line.strip() for line in f if line.strip() and not line.startswith("#"))
+            notable.update(line.strip() for line in f if line.strip() and not line.startswith("#"))
+    nonnames = [w for w in nonnames if w not in notable]  # jieba has 周恩来 and 罗干 as nouns
+    seen = set(nonnames) | notable
     with open(os.path.join(GAZ, "hanlp", "CoreNatureDictionary.txt"), encoding="utf-8") as f:
         for line in f:
             p = line.split()
