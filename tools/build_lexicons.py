@@ -229,7 +229,7 @@ def person_names(surname_set):
     """Characters of given names, and common words that look like names, from jieba's dictionary."""
     given = {}
     # Function words and the like never start or end a given name in news text.
-    not_given = set("的了在是和与及等说对向把被从为也都就还又而并但或之于以其这那个们来去到上下中里外前后时年月日")
+    not_given = set("的了在是和与及等说对向把被从为也都就还又而并但或之于以其这那个们来去到上下中里外前后时年月日某")
     nonnames = []
     with open(os.path.join(GAZ, "jieba", "dict.txt"), encoding="utf-8") as f:
         for line in f:
