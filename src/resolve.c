@@ -9,7 +9,8 @@
  *   4. earlier creation (rule order in the files, then text order).
  * A candidate is kept when it overlaps nothing already kept in its layer. The ranking is a total
  * order, so the result does not depend on the sort algorithm. Before ranking, a candidate that
- * crosses or sits inside an entity of another layer kept by an earlier phase is dropped. */
+ * crosses or sits inside an entity of another layer kept by an earlier phase is dropped, and so is
+ * one that crosses an earlier entity of its own layer. */
 #include <string.h>
 
 #include "matcher.h"
@@ -40,19 +41,21 @@ static int pos_cmp(const void *pa, const void *pb) {
 }
 
 /* A candidate may contain an entity kept earlier in another layer (a title contains its
- * organization), or lie apart from it; it may not cross it or sit inside it (省长 in 湖南省长沙市). */
+ * organization), or lie apart from it; it may not cross it or sit inside it (省长 in 湖南省长沙市).
+ * In its own layer it may contain or sit inside an earlier entity (the ranking decides between
+ * them) but not cross it: where an earlier phase drew a boundary (莫斯科), a later one does not
+ * cut through it (斯科会). */
 static bool fits_earlier(const govner_matcher *m, const uint32_t *owner, const cand *c) {
     const govner_ruleset *rs = m->rs;
     uint32_t layer = rs->types.items[c->type].layer;
     for (size_t l = 0; l < rs->layers.len; l++) {
-        if (l == layer)
-            continue;
         const uint32_t *own = owner + l * m->n;
         for (uint32_t p = c->start; p < c->end; p++) {
             if (!own[p])
                 continue;
             const cand *e = &m->ents.items[own[p] - 1];
-            if (e->start < c->start || e->end > c->end)
+            bool inside = e->start < c->start || e->end > c->end;
+            if (l != layer ? inside : inside && !(e->start <= c->start && e->end >= c->end))
                 return false;
             p = e->end - 1;
         }

@@ -39,6 +39,28 @@ static void test_priority_before_length(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* A later phase may replace an earlier entity of its layer that it contains, but not cut through
+ * one: 莫斯科 stands against a higher-ranked 斯科会 of a later phase; 湖南省人民政府 replaces 湖南省. */
+static void test_later_phase_does_not_cross_own_layer(void **state) {
+    (void)state;
+    govner_ruleset *rs = must_load("layer names place organization\n"
+                                   "lexicon place\n  莫斯科\n  湖南省\n"
+                                   "lexicon org\n  斯科会\n  湖南省人民政府\n"
+                                   "phase lexical\n"
+                                   "rule place\n  priority 10\n  match p=@place\n  emit place p\n"
+                                   "phase organizations\n"
+                                   "rule org\n  priority 20\n  match o=@org\n  emit organization o\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "在莫斯科会见");
+    assert_non_null(find_entity(m, "place", "莫斯科"));
+    assert_null(find_entity(m, "organization", "斯科会"));
+    match_ok(m, "湖南省人民政府");
+    assert_non_null(find_entity(m, "organization", "湖南省人民政府"));
+    assert_int_equal(govner_entity_count(m), 1);
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 static void test_equal_rank_earlier_start_wins(void **state) {
     (void)state;
     govner_ruleset *rs = must_load(base);
@@ -70,6 +92,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_longer_wins_and_layers_do_not_overlap),
         cmocka_unit_test(test_priority_before_length),
+        cmocka_unit_test(test_later_phase_does_not_cross_own_layer),
         cmocka_unit_test(test_equal_rank_earlier_start_wins),
         cmocka_unit_test(test_sorted_output),
     };
