@@ -362,6 +362,34 @@ def organizations():
 """
     write(os.path.join(OUT, "orgs_jieba.txt"), header, rows)
 
+def more_places():
+    """Places that are not divisions: rivers, mountains, regions, historical and foreign places.
+    A word is kept when jieba tags it ns and HanLP's core dictionary tags it only ns/nsf (both
+    dictionaries agree it is a place), or when HanLP tags it nsf (a transliterated foreign place)."""
+    known = set()
+    for name in ("divisions.txt", "counties_short.txt", "countries.txt", "notable_persons.txt", "notable_foreign.txt"):
+        with open(os.path.join(OUT, name), encoding="utf-8") as f:
+            known.update(line.split("\t")[0].strip() for line in f if line.strip() and not line.startswith("#"))
+    hanlp = {}
+    with open(os.path.join(GAZ, "hanlp", "CoreNatureDictionary.txt"), encoding="utf-8") as f:
+        for line in f:
+            p = line.split()
+            if len(p) >= 3:
+                hanlp[p[0]] = p[1::2]
+    def good(w):
+        return 2 <= len(w) <= 12 and w not in known and all("\u4e00" <= ch <= "\u9fff" for ch in w)
+    rows = [w for w, tags in hanlp.items() if "nsf" in tags and good(w)]
+    for w, (freq, pos) in jieba_words().items():
+        tags = hanlp.get(w)
+        if pos == "ns" and tags and all(t.startswith("ns") for t in tags) and good(w):
+            rows.append(w)
+    header = """# Source: place words that jieba 0.42.1 (Debian python3-jieba dict.txt, license MIT) tags ns and
+# HanLP 1.x CoreNatureDictionary (license Apache-2.0) tags only as places (ns, nsf), and HanLP's
+# transliterated foreign places (nsf); divisions and countries (their own lexicons) left out.
+# Built by tools/build_lexicons.py; do not edit by hand.
+"""
+    write(os.path.join(OUT, "places_more.txt"), header, rows)
+
 def main():
     if not os.path.isdir(GAZ):
         sys.exit(f"build_lexicons: no gazetteers at {GAZ}")
@@ -373,6 +401,7 @@ def main():
     common_words()
     verbs()
     positions()
+    more_places()
 
 if __name__ == "__main__":
     main()
