@@ -390,6 +390,30 @@ def more_places():
 """
     write(os.path.join(OUT, "places_more.txt"), header, rows)
 
+def foreign_names():
+    """Transliterated person names (HanLP nrf) seen at least twice, that are no place or word."""
+    known = set()
+    for name in ("divisions.txt", "counties_short.txt", "countries.txt", "places_more.txt", "words2.txt",
+                 "nonnames.txt", "orgs_jieba.txt", "orgs_core.txt"):
+        with open(os.path.join(OUT, name), encoding="utf-8") as f:
+            known.update(line.split("\t")[0].strip() for line in f if line.strip() and not line.startswith("#"))
+    rows = []
+    with open(os.path.join(GAZ, "hanlp", "CoreNatureDictionary.txt"), encoding="utf-8") as f:
+        for line in f:
+            p = line.split()
+            tags = dict(zip(p[1::2], p[2::2]))
+            w = p[0] if p else ""
+            if "nrf" not in tags or not tags["nrf"].isdigit() or int(tags["nrf"]) < 2 or w in known:
+                continue
+            if 2 <= len(w) <= 16 and all("\u4e00" <= ch <= "\u9fff" or ch == "·" for ch in w) \
+                    and not w.startswith("·") and not w.endswith("·"):
+                rows.append(w)
+    header = """# Source: transliterated person names (nrf) of HanLP 1.x CoreNatureDictionary (license
+# Apache-2.0) seen at least twice, that are not places, organizations or common words.
+# Built by tools/build_lexicons.py; do not edit by hand.
+"""
+    write(os.path.join(OUT, "foreign_names.txt"), header, rows)
+
 def main():
     if not os.path.isdir(GAZ):
         sys.exit(f"build_lexicons: no gazetteers at {GAZ}")
@@ -402,6 +426,7 @@ def main():
     verbs()
     positions()
     more_places()
+    foreign_names()
 
 if __name__ == "__main__":
     main()
