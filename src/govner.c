@@ -38,6 +38,7 @@ void govner_ruleset_free(govner_ruleset *rs) {
     VEC_FREE(&rs->phases);
     VEC_FREE(&rs->examples);
     trie_free(&rs->trie);
+    free(rs->exact);
     arena_release(&rs->mem);
     free(rs);
 }

@@ -13,6 +13,71 @@
 
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
+static uint64_t exact_hash(uint32_t lex, const char *s, size_t len) { /* FNV-1a over lex, then text */
+    uint64_t h = 0xcbf29ce484222325ull ^ lex;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+    return h;
+}
+
+int32_t exact_find(const govner_ruleset *rs, uint32_t lex, const char *s, size_t len) {
+    if (!rs->exact)
+        return -1;
+    for (size_t i = exact_hash(lex, s, len) & rs->exact_mask; rs->exact[i]; i = (i + 1) & rs->exact_mask) {
+        const lex_entry *le = &rs->entries.items[rs->exact[i] - 1];
+        if (le->lex == lex && strlen(le->text) == len && memcmp(le->text, s, len) == 0)
+            return (int32_t)rs->exact[i] - 1;
+    }
+    return -1;
+}
+
+static bool exact_put(uint32_t *tab, size_t mask, const govner_ruleset *rs, uint32_t e) {
+    const lex_entry *le = &rs->entries.items[e];
+    size_t i = exact_hash(le->lex, le->text, strlen(le->text)) & mask;
+    while (tab[i])
+        i = (i + 1) & mask;
+    tab[i] = e + 1;
+    return true;
+}
+
+static bool exact_grow(govner_ruleset *rs) {
+    size_t size = rs->exact ? (rs->exact_mask + 1) * 2 : 1024;
+    uint32_t *tab = calloc(size, sizeof *tab);
+    if (!tab)
+        return false;
+    for (size_t i = 0; rs->exact && i <= rs->exact_mask; i++)
+        if (rs->exact[i])
+            exact_put(tab, size - 1, rs, rs->exact[i] - 1);
+    free(rs->exact);
+    rs->exact = tab;
+    rs->exact_mask = size - 1;
+    return true;
+}
+
+/* An entry of an exact lexicon: hashed whole, not put in the trie. */
+static govner_status exact_add(govner_ruleset *rs, uint32_t lex, const char *text, size_t len, const govner_attr *attrs,
+                               int n_attrs, const char *file, int line_no, govner_error *err) {
+    if (exact_find(rs, lex, text, len) >= 0)
+        return GOVNER_OK; /* a duplicate adds nothing */
+    if ((rs->exact_used + 1) * 2 > (rs->exact ? rs->exact_mask + 1 : 0) && !exact_grow(rs))
+        return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
+    lex_entry ent = {.lex = lex, .next = -1, .n_attrs = (uint32_t)n_attrs,
+                     .length = (uint32_t)utf8_length(text, len)};
+    ent.text = arena_strndup(&rs->mem, text, len);
+    if (n_attrs) {
+        govner_attr *a = arena_alloc(&rs->mem, (size_t)n_attrs * sizeof *a);
+        if (!a)
+            return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
+        memcpy(a, attrs, (size_t)n_attrs * sizeof *a);
+        ent.attrs = a;
+    }
+    if (!ent.text || !VEC_PUSH(&rs->entries, ent))
+        return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
+    exact_put(rs->exact, rs->exact_mask, rs, (uint32_t)rs->entries.len - 1);
+    rs->exact_used++;
+    return GOVNER_OK;
+}
+
 /* Attribute keys repeat on every entry (code, level, full): keep one copy of each. */
 static const char *intern_key(govner_ruleset *rs, const char *k, size_t n) {
     static const char *const common[] = {"code", "level", "full", "short", "province", "resolved", "city"};
@@ -68,6 +133,8 @@ govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *lin
         n_attrs++;
     }
 
+    if (rs->lexicons.items[lex].exact)
+        return exact_add(rs, lex, line + t0, tlen, attrs, n_attrs, file, line_no, err);
     uint32_t node = trie_insert(&rs->trie, line + t0, tlen);
     if (node == TRIE_NONE)
         return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");

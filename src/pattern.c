@@ -281,7 +281,7 @@ static int m_node(run *r, const pnode *n, uint32_t pos, const cont *k) {
 static bool prepare_singles(govner_ruleset *rs) {
     size_t n = 0;
     for (size_t e = 0; e < rs->entries.len; e++)
-        n += rs->entries.items[e].length == 1;
+        n += rs->entries.items[e].length == 1 && !rs->lexicons.items[rs->entries.items[e].lex].exact;
     size_t size = 64;
     while (size < n * 2 + 2)
         size *= 2;
@@ -295,7 +295,8 @@ static bool prepare_singles(govner_ruleset *rs) {
     for (size_t e = 0; e < rs->entries.len; e++) {
         const lex_entry *le = &rs->entries.items[e];
         uint32_t cp;
-        if (le->length != 1 || !utf8_decode((const unsigned char *)le->text, strlen(le->text), &cp))
+        if (le->length != 1 || rs->lexicons.items[le->lex].exact ||
+            !utf8_decode((const unsigned char *)le->text, strlen(le->text), &cp))
             continue;
         if (single_index(rs, cp) >= 0)
             continue;
@@ -330,7 +331,8 @@ static bool prepare_single_bits(govner_ruleset *rs) {
     for (size_t e = 0; e < rs->entries.len; e++) {
         const lex_entry *le = &rs->entries.items[e];
         uint32_t cp;
-        if (le->length != 1 || !utf8_decode((const unsigned char *)le->text, strlen(le->text), &cp))
+        if (le->length != 1 || rs->lexicons.items[le->lex].exact ||
+            !utf8_decode((const unsigned char *)le->text, strlen(le->text), &cp))
             continue;
         int32_t k = single_index(rs, cp);
         rs->single_start_bits[k] |= rs->lex_start_bit[le->lex];

@@ -138,6 +138,8 @@ bool resolve(govner_matcher *m) {
 bool has_entry(const govner_matcher *m, uint32_t lex, uint32_t start, uint32_t end) {
     if (start >= m->n)
         return false;
+    if (m->rs->lexicons.items[lex].exact)
+        return exact_find(m->rs, lex, m->text + m->byte_of[start], m->byte_of[end] - m->byte_of[start]) >= 0;
     const lex_entry *entries = m->rs->entries.items;
     if (end == start + 1) {
         for (int32_t e = single_entries(m, m->cps[start]); e >= 0; e = entries[e].next)

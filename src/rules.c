@@ -1307,9 +1307,34 @@ static govner_status statement(parser *p, token *t) {
     }
     if (strcmp(kw, "reject") == 0) {
         pass ps = {.kind = PASS_REJECT};
-        if ((st = type_token(p, &t[1], &ps.type)) != GOVNER_OK || (st = lex_token(p, &t[2], &ps.lex)) != GOVNER_OK ||
-            (st = expect_end(p, &t[3])) != GOVNER_OK)
+        if ((st = type_token(p, &t[1], &ps.type)) != GOVNER_OK)
             return st;
+        if (t[2].kind == T_STRING) {
+            /* reject TYPE "file": a word list of its own, checked against whole entities only, so
+             * kept out of the trie (never scanned). */
+            if ((st = expect_end(p, &t[3])) != GOVNER_OK)
+                return st;
+            size_t n = strlen(t[2].value);
+            char *name = arena_alloc(&rs->mem, n + 3);
+            char *path = join_path(p, p->file, t[2].value);
+            if (!name || !path)
+                return nomem(p);
+            snprintf(name, n + 3, "\"%s\"", t[2].value);
+            int lx = find_lexicon(rs, name);
+            if (lx < 0) {
+                if ((st = new_lexicon(p, &t[2], name, false, &lx)) != GOVNER_OK)
+                    return st;
+                rs->lexicons.items[lx].exact = true;
+                st = lexicon_load_file(rs, (uint32_t)lx, path, p->err);
+                if (st == GOVNER_ERR_IO)
+                    return tok_error(p, &t[2], "%s: %s", path, p->err->message);
+                if (st != GOVNER_OK)
+                    return st;
+            }
+            ps.lex = (uint32_t)lx;
+        } else if ((st = lex_token(p, &t[2], &ps.lex)) != GOVNER_OK || (st = expect_end(p, &t[3])) != GOVNER_OK) {
+            return st;
+        }
         return add_pass(p, t, ps);
     }
     if (strcmp(kw, "propagate") == 0) {

@@ -31,6 +31,8 @@ typedef struct {
     bool literal;
     uint32_t max_length;    /* longest entry, in code points */
     bool has_single;        /* has one-character entries */
+    bool exact;             /* a word list for whole-text checks only (reject TYPE "file"): its
+                             * entries are kept in ruleset.exact, not in the trie, and never scanned */
 } lexicon;
 
 /* An upper bound on a length in code points: c, plus coef[t] times the longest entity of type t
@@ -187,7 +189,13 @@ struct govner_ruleset {
      * entries starts (or ends); per one-character entry character, the union of its lexicons'. */
     uint64_t *lex_start_bit, *lex_end_bit;
     uint64_t *single_start_bits, *single_end_bits;
+    /* Entries of exact lexicons: open addressing on a hash of (lexicon, text); entry + 1, 0 empty. */
+    uint32_t *exact;
+    size_t exact_mask, exact_used;
 };
+
+/* The entry of exact lexicon `lex` whose text is s[0..len), or -1. */
+int32_t exact_find(const struct govner_ruleset *rs, uint32_t lex, const char *s, size_t len);
 
 /* Index of code point cp among the one-character entries, or -1. */
 static inline int32_t single_index(const struct govner_ruleset *rs, uint32_t cp) {
