@@ -547,6 +547,61 @@ static govner_status parse_seq(pparse *pp, pnode **out) {
     return GOVNER_OK;
 }
 
+/* An alternative of literals ("村" | "镇" | "乡" | "街道") becomes one lexicon of them: one lookup
+ * instead of one per literal. Only when no literal is a prefix of another, so at most one of them
+ * matches at a position and the order of the alternatives cannot matter. *out stays NULL when the
+ * alternative does not qualify. */
+static govner_status merge_literals(parser *p, pnode *const *alts, int k, pnode **out) {
+    const govner_ruleset *rs = p->rs;
+    *out = NULL;
+    size_t name_len = 2;
+    for (int i = 0; i < k; i++) {
+        if (alts[i]->kind != P_LEX || !rs->lexicons.items[alts[i]->id].literal)
+            return GOVNER_OK;
+        name_len += strlen(rs->lexicons.items[alts[i]->id].name) + 1;
+    }
+    for (int i = 0; i < k; i++)
+        for (int j = 0; j < k; j++) {
+            const char *a = rs->lexicons.items[alts[i]->id].name, *b = rs->lexicons.items[alts[j]->id].name;
+            size_t la = strlen(a) - 1; /* without the closing quote */
+            if (i != j && strncmp(a, b, la) == 0)
+                return GOVNER_OK;
+        }
+    char *name = arena_alloc(&p->rs->mem, name_len + 1);
+    if (!name)
+        return nomem(p);
+    size_t n = 0;
+    name[n++] = '(';
+    for (int i = 0; i < k; i++) {
+        const char *lit = rs->lexicons.items[alts[i]->id].name;
+        if (i)
+            name[n++] = '|';
+        memcpy(name + n, lit, strlen(lit));
+        n += strlen(lit);
+    }
+    name[n++] = ')';
+    name[n] = '\0';
+    int lx = find_lexicon(p->rs, name);
+    if (lx < 0) {
+        lexicon merged = {.name = name, .file = p->file, .line = 0, .literal = true};
+        if (!VEC_PUSH(&p->rs->lexicons, merged))
+            return nomem(p);
+        lx = (int)p->rs->lexicons.len - 1;
+        for (int i = 0; i < k; i++) {
+            const char *lit = p->rs->lexicons.items[alts[i]->id].name;
+            govner_status st = lexicon_add_line(p->rs, (uint32_t)lx, lit + 1, strlen(lit) - 2, p->file, 0, p->err);
+            if (st != GOVNER_OK)
+                return st;
+        }
+    }
+    pnode *m = new_node(p, P_LEX, 0);
+    if (!m)
+        return nomem(p);
+    m->id = (uint32_t)lx;
+    *out = m;
+    return GOVNER_OK;
+}
+
 static govner_status parse_alt(pparse *pp, pnode **out) {
     pnode *alts[64];
     int k = 0;
@@ -565,6 +620,9 @@ static govner_status parse_alt(pparse *pp, pnode **out) {
         *out = alts[0];
         return GOVNER_OK;
     }
+    govner_status st = merge_literals(pp->p, alts, k, out);
+    if (st != GOVNER_OK || *out)
+        return st;
     pnode *a = new_node(pp->p, P_ALT, k);
     if (!a)
         return nomem(pp->p);
