@@ -177,6 +177,24 @@ static void test_many_anchors_and_classes(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* Alternatives of literals: merged into one lexicon when none is a prefix of another; otherwise
+ * tried in order, the first that lets the pattern succeed winning. */
+static void test_literal_alternatives(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("rule v\n  match o=(%han{1,2}? (\"村\" | \"镇\" | \"街道\"))\n  emit place o\n"
+                                   "rule m\n  match o=(\"会\" | \"会见\")\n  emit organization o\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "回龙村");
+    assert_non_null(find_entity(m, "place", "回龙村"));
+    match_ok(m, "城关街道");
+    assert_non_null(find_entity(m, "place", "城关街道"));
+    match_ok(m, "会见");
+    assert_non_null(find_entity(m, "organization", "会")); /* the first alternative, not the longest */
+    assert_null(find_entity(m, "organization", "会见"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 static void test_empty_repeat_terminates(void **state) {
     (void)state;
     govner_ruleset *rs = load_with("rule p\n  match o=((\"a\"?)* \"b\")\n  emit place o\n");
@@ -215,6 +233,7 @@ int main(void) {
         cmocka_unit_test(test_entities_of_earlier_phase),
         cmocka_unit_test(test_required_suffix_after_long_entity),
         cmocka_unit_test(test_many_anchors_and_classes),
+        cmocka_unit_test(test_literal_alternatives),
         cmocka_unit_test(test_empty_repeat_terminates),
         cmocka_unit_test(test_pathological_rule_hits_limit),
     };
