@@ -57,6 +57,24 @@ assert any(e["text"] == "许达哲" and e["start"] == 4 for e in rows[0]["entiti
 assert rows[2]["entities"][0]["text"] == "长沙" and rows[2]["entities"][0]["start"] == 0
 PY
 
+# --jsonl: a line that fails (here a rule hits its match limit) still gives a record, with the
+# input's id, so scripts can join results to inputs
+mkdir -p "$tmp/slow"
+printf 'layer names place\nclass han /\\p{sc=Han}/\nphase one\nrule p\n  match o=((%%han | %%han %%han)+ "x")\n  emit place o\n' > "$tmp/slow/main.rules"
+long=$(python3 -c 'print("中" * 300)')
+printf '{"id":"a1","text":"%s"}\n{"id":"a2","text":"中x"}\nbroken\n' "$long" |
+    "$govner" --rules "$tmp/slow" --jsonl > "$tmp/fail.jsonl" 2> "$tmp/fail.err"
+check "--jsonl failures: exit 1" [ $? -eq 1 ]
+check "--jsonl failed records carry the id" python3 - "$tmp/fail.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+assert [r.get("id") for r in rows] == ["a1", "a2", None], rows
+assert rows[0]["error"] is True and rows[0]["entities"] == []
+assert rows[1]["entities"][0]["text"] == "中x" and "error" not in rows[1]
+assert rows[2]["error"] is True and rows[2]["line"] == 3
+PY
+check "--jsonl failures: reasons on stderr" sh -c "grep -q 'limit' '$tmp/fail.err' && grep -q 'line 3' '$tmp/fail.err'"
+
 # Batches: files and directories, JSON Lines with source, -o mirrors the tree, -j does not change output
 mkdir -p "$tmp/in/a/b" "$tmp/outdir"
 cp "$report" "$tmp/in/a/report.txt"

@@ -663,7 +663,6 @@ static int run_lines(const govner_ruleset *rs, FILE *f, const char *source, bool
         }
         if (!r.error)
             process_text(m, text, text_len, where, prefix, &r);
-        free(prefix);
         json_object_put(obj);
         free(fields);
         if (r.warning)
@@ -671,10 +670,10 @@ static int run_lines(const govner_ruleset *rs, FILE *f, const char *source, bool
         if (r.error) {
             errorf("%s", r.error);
             failures++;
-            /* Keep line numbering intact for scripts: an empty record marks the failed line. */
+            /* Keep line numbering intact for scripts: an empty record marks the failed line, with
+             * the input's own fields (an id) when it had any. */
             char *empty = NULL;
-            if (!opt.tsv && asprintf(&empty, "{%s%s%s\"line\":%ld,\"error\":true,\"entities\":[]}\n",
-                                     src ? "\"source\":" : "", src ? src : "", src ? "," : "", line_no) >= 0) {
+            if (!opt.tsv && asprintf(&empty, "{%s,\"error\":true,\"entities\":[]}\n", prefix) >= 0) {
                 if (fputs(empty, stdout) == EOF)
                     *io_error = true;
                 free(empty);
@@ -682,6 +681,7 @@ static int run_lines(const govner_ruleset *rs, FILE *f, const char *source, bool
         } else if (r.out && fputs(r.out, stdout) == EOF) {
             *io_error = true;
         }
+        free(prefix);
         free(r.out);
         free(r.error);
         free(r.warning);
