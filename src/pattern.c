@@ -416,15 +416,27 @@ bool pattern_prepare(govner_ruleset *rs) {
                 ph->class_start[rs->regexes.items[ru->anchor_class[a]].class_slot] |= bit;
         }
     }
+    for (size_t p = 0; p < rs->phases.len; p++) {
+        phase *ph = &rs->phases.items[p];
+        ph->start_used = ph->end_used = ph->class_start_used = ph->class_left_used = 0;
+        for (int i = 0; i < 64; i++) {
+            ph->start_used |= ph->start_rules[i] ? 1ull << i : 0;
+            ph->end_used |= ph->end_rules[i] ? 1ull << i : 0;
+        }
+        for (int i = 0; i < GOVNER_CLASS_BITS; i++) {
+            ph->class_start_used |= ph->class_start[i] ? 1ull << i : 0;
+            ph->class_left_used |= ph->class_left[i] ? 1ull << i : 0;
+        }
+    }
     return prepare_single_bits(rs);
 }
 
 /* The rules of the phase (bits) that may start at pos. */
 static uint64_t rules_at(govner_matcher *m, const phase *ph, uint32_t pos) {
     uint64_t mask = ph->any_mask;
-    for (uint64_t b = m->start_bits[pos]; b; b &= b - 1)
+    for (uint64_t b = m->start_bits[pos] & ph->start_used; b; b &= b - 1)
         mask |= ph->start_rules[__builtin_ctzll(b)];
-    for (uint64_t c = m->cls[pos] & ~CLASS_KNOWN; c; c &= c - 1)
+    for (uint64_t c = m->cls[pos] & ph->class_start_used; c; c &= c - 1)
         mask |= ph->class_start[__builtin_ctzll(c)];
     for (uint32_t i = m->ent_start.at[pos]; i < m->ent_start.at[pos + 1]; i++)
         mask |= ph->type_mask[m->ents.items[m->ent_start.order[i]].type];
@@ -435,9 +447,9 @@ static uint64_t rules_at(govner_matcher *m, const phase *ph, uint32_t pos) {
     if (pos == 0 || m->cps[pos - 1] == '\n' || m->cps[pos - 1] == '\r')
         left |= ph->left_bol_mask;
     if (pos > 0) {
-        for (uint64_t b = m->end_bits[pos]; b; b &= b - 1)
+        for (uint64_t b = m->end_bits[pos] & ph->end_used; b; b &= b - 1)
             left |= ph->end_rules[__builtin_ctzll(b)];
-        for (uint64_t c = m->cls[pos - 1] & ~CLASS_KNOWN; c; c &= c - 1)
+        for (uint64_t c = m->cls[pos - 1] & ph->class_left_used; c; c &= c - 1)
             left |= ph->class_left[__builtin_ctzll(c)];
         for (uint32_t i = m->ent_end.at[pos]; i < m->ent_end.at[pos + 1]; i++)
             left |= ph->left_type_mask[m->ents.items[m->ent_end.order[i]].type];

@@ -138,6 +138,7 @@ typedef struct {
     uint64_t end_rules[64];     /* per end bit: rules whose left context may end with it */
     uint64_t class_start[GOVNER_CLASS_BITS];  /* per class: rules that may start with it */
     uint64_t class_left[GOVNER_CLASS_BITS];   /* per class: rules whose left context may end with it */
+    uint64_t start_used, end_used, class_start_used, class_left_used; /* bits with a non-empty table entry */
     uint64_t *type_mask;        /* per entity type: rules that may start with it */
     uint64_t *left_type_mask;   /* per entity type: rules whose left context may end with it */
     uint64_t any_mask;          /* rules tried at every position */
