@@ -107,10 +107,16 @@ bool pattern_class_match(govner_matcher *m, const regex_def *rx, uint32_t cp);
 bool resolve(govner_matcher *m);
 /* Is there an entry of lexicon `lex` spanning exactly [start, end)? */
 bool has_entry(const govner_matcher *m, uint32_t lex, uint32_t start, uint32_t end);
-/* First one-character entry at code point cp (chain through lex_entry.next), or -1. */
-static inline int32_t single_entries(const govner_matcher *m, uint32_t cp) {
-    uint32_t node = trie_step(&m->rs->trie, TRIE_ROOT, cp);
-    return node == TRIE_NONE ? -1 : m->rs->trie.value[node];
+/* The one-character entry of lexicon `lex` at position pos, or -1. */
+static inline int32_t single_entry(const govner_matcher *m, uint32_t pos, uint32_t lex) {
+    int32_t k = m->cpidx[pos];
+    if (k < 0)
+        return -1;
+    const govner_ruleset *rs = m->rs;
+    for (uint32_t i = rs->single_off[k]; i < rs->single_off[k + 1]; i++)
+        if (rs->single_terms[i].lex == lex)
+            return (int32_t)rs->single_terms[i].entry;
+    return -1;
 }
 
 /* docpass.c: the passes of a phase: reject runs before resolution, the others after. */

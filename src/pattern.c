@@ -125,7 +125,6 @@ static bool is_break(uint32_t cp) { return cp == '\n' || cp == '\r'; }
 
 static int m_leaf_lex(run *r, const pnode *n, uint32_t pos, const cont *k) {
     govner_matcher *m = r->m;
-    const lex_entry *entries = m->rs->entries.items;
     const pos_index *ix = r->backward ? &m->hit_end : &m->hit_start;
     if (r->backward ? pos == 0 : pos >= m->n)
         return 0;
@@ -146,20 +145,17 @@ static int m_leaf_lex(run *r, const pnode *n, uint32_t pos, const cont *k) {
     uint32_t at = r->backward ? pos - 1 : pos;
     if (!m->rs->lexicons.items[n->id].has_single || m->cpidx[at] < 0)
         return 0;
-    for (int32_t e = single_entries(m, m->cps[at]); e >= 0; e = entries[e].next) {
-        if (entries[e].lex != n->id || entries[e].length != 1)
-            continue;
-        trail_item t = {TR_HIT, (uint32_t)e, at, at + 1};
-        if (!VEC_PUSH(&m->trail, t))
-            return -1;
-        size_t mark = m->trail.len - 1;
-        int res = m_cont(r, k, r->backward ? at : at + 1);
-        if (res)
-            return res;
+    int32_t e = single_entry(m, at, n->id);
+    if (e < 0)
+        return 0;
+    trail_item t = {TR_HIT, (uint32_t)e, at, at + 1};
+    if (!VEC_PUSH(&m->trail, t))
+        return -1;
+    size_t mark = m->trail.len - 1;
+    int res = m_cont(r, k, r->backward ? at : at + 1);
+    if (res == 0)
         m->trail.len = mark;
-        break; /* one entry per lexicon and text */
-    }
-    return 0;
+    return res;
 }
 
 static int m_leaf_ent(run *r, const pnode *n, uint32_t pos, const cont *k) {
@@ -278,6 +274,39 @@ static int m_node(run *r, const pnode *n, uint32_t pos, const cont *k) {
 }
 
 /* Number the characters that are one-character entries (see single_index). */
+/* The compact per-character lists of one-character entries (ruleset.single_off), in the order of
+ * the trie's chains. */
+static bool prepare_single_terms(govner_ruleset *rs) {
+    size_t n = rs->n_single;
+    rs->single_off = arena_alloc(&rs->mem, (n + 2) * sizeof *rs->single_off);
+    rs->single_terms = arena_alloc(&rs->mem, (rs->entries.len + 1) * sizeof *rs->single_terms);
+    if (!rs->single_off || !rs->single_terms)
+        return false;
+    memset(rs->single_off, 0, (n + 2) * sizeof *rs->single_off);
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i <= rs->single_mask; i++) {
+            if (!rs->single_keys[i])
+                continue;
+            uint32_t k = rs->single_index[i], node = trie_step(&rs->trie, TRIE_ROOT, rs->single_keys[i] - 1);
+            for (int32_t e = node == TRIE_NONE ? -1 : rs->trie.value[node]; e >= 0; e = rs->entries.items[e].next) {
+                if (rs->entries.items[e].length != 1)
+                    continue;
+                if (pass == 0)
+                    rs->single_off[k + 1]++;
+                else
+                    rs->single_terms[rs->single_off[k]++] = (trie_term){(uint32_t)e, rs->entries.items[e].lex};
+            }
+        }
+        if (pass == 0) /* counts to starts */
+            for (size_t k = 1; k <= n; k++)
+                rs->single_off[k] += rs->single_off[k - 1];
+    }
+    /* The second pass moved every start to its end: shift back. */
+    memmove(rs->single_off + 1, rs->single_off, n * sizeof *rs->single_off);
+    rs->single_off[0] = 0;
+    return true;
+}
+
 static bool prepare_singles(govner_ruleset *rs) {
     size_t n = 0;
     for (size_t e = 0; e < rs->entries.len; e++)
@@ -350,7 +379,7 @@ static bool unbitted_class(const govner_ruleset *rs, const uint32_t *ids, int n)
 }
 
 bool pattern_prepare(govner_ruleset *rs) {
-    if (!prepare_singles(rs))
+    if (!prepare_singles(rs) || !prepare_single_terms(rs))
         return false;
     size_t n_lex = rs->lexicons.len + 1, n_types = rs->types.len + 1;
     rs->lex_start_bit = arena_alloc(&rs->mem, n_lex * sizeof *rs->lex_start_bit);
@@ -570,7 +599,6 @@ static bool emit_match(govner_matcher *m, const rule *ru, uint32_t s, uint32_t e
 static bool required_near(const govner_matcher *m, const rule *ru, uint32_t pos) {
     if (ru->req_type < 0 && ru->req_lex < 0)
         return true;
-    const lex_entry *entries = m->rs->entries.items;
     bool single = ru->req_lex >= 0 && m->rs->lexicons.items[ru->req_lex].has_single;
     uint64_t last = pos + (uint64_t)ru->req_within.c;
     for (int t = 0; t < GOVNER_BOUND_TYPES; t++)
@@ -592,9 +620,8 @@ static bool required_near(const govner_matcher *m, const rule *ru, uint32_t pos)
                 return true;
         if (!single || m->cpidx[q] < 0)
             continue;
-        for (int32_t e = single_entries(m, m->cps[q]); e >= 0; e = entries[e].next)
-            if (entries[e].lex == (uint32_t)ru->req_lex)
-                return true;
+        if (single_entry(m, q, (uint32_t)ru->req_lex) >= 0)
+            return true;
     }
     return false;
 }

@@ -140,13 +140,8 @@ bool has_entry(const govner_matcher *m, uint32_t lex, uint32_t start, uint32_t e
         return false;
     if (m->rs->lexicons.items[lex].exact)
         return exact_find(m->rs, lex, m->text + m->byte_of[start], m->byte_of[end] - m->byte_of[start]) >= 0;
-    const lex_entry *entries = m->rs->entries.items;
-    if (end == start + 1) {
-        for (int32_t e = single_entries(m, m->cps[start]); e >= 0; e = entries[e].next)
-            if (entries[e].lex == lex)
-                return true;
-        return false;
-    }
+    if (end == start + 1)
+        return single_entry(m, start, lex) >= 0;
     for (uint32_t i = m->hit_start.at[start]; i < m->hit_start.at[start + 1]; i++) {
         const hit *h = &m->hits.items[m->hit_start.order[i]];
         if (h->end == end && h->lex == lex)

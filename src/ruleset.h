@@ -186,6 +186,9 @@ struct govner_ruleset {
     uint32_t *single_keys;  /* code point + 1; 0 is empty */
     uint32_t *single_index;
     uint32_t single_mask, n_single;
+    /* The one-character entries of character k: single_terms[single_off[k] .. single_off[k + 1]). */
+    uint32_t *single_off;
+    trie_term *single_terms;
     /* Anchor bits (pattern_prepare): per lexicon, the bit it sets on positions where one of its
      * entries starts (or ends); per one-character entry character, the union of its lexicons'. */
     uint64_t *lex_start_bit, *lex_end_bit;
