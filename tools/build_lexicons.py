@@ -292,16 +292,29 @@ def person_names(surname_set):
 def common_words():
     """Frequent two-character words that are not names of persons, places or organizations: the
     rules use them to see where a word runs across a would-be boundary (部署 in 中央决策部署)."""
+    hanlp = {}
+    with open(os.path.join(GAZ, "hanlp", "CoreNatureDictionary.txt"), encoding="utf-8") as f:
+        for line in f:
+            p = line.split()
+            if len(p) >= 3 and len(p[0]) == 2:
+                hanlp[p[0]] = (p[1::2], sum(int(x) for x in p[2::2] if x.isdigit()))
     rows = []
     with open(os.path.join(GAZ, "jieba", "dict.txt"), encoding="utf-8") as f:
         for line in f:
             p = line.split()
-            if len(p) != 3 or len(p[0]) != 2 or int(p[1]) < 200 or p[2][:2] in ("nr", "ns", "nt"):
+            if len(p) != 3 or len(p[0]) != 2 or int(p[1]) < 200:
                 continue
+            if p[2][:2] in ("nr", "ns", "nt"):
+                # jieba tags many common words as names (师生, 文明: nr); keep those that HanLP's
+                # core dictionary knows as words only.
+                tags, freq = hanlp.get(p[0], ([], 0))
+                if not tags or freq < 20 or any(t.startswith(("nr", "ns", "nt")) for t in tags):
+                    continue
             if all("\u4e00" <= ch <= "\u9fff" for ch in p[0]):
                 rows.append(p[0])
     header = """# Source: two-character words of frequency >= 200 in jieba 0.42.1's dictionary (Debian
-# python3-jieba dict.txt, license MIT), names of persons, places and organizations excluded.
+# python3-jieba dict.txt, license MIT), names of persons, places and organizations excluded (jieba's
+# name tags checked against HanLP 1.x CoreNatureDictionary, license Apache-2.0: 师生 and 文明 are words).
 # Built by tools/build_lexicons.py; do not edit by hand.
 """
     write(os.path.join(OUT, "words2.txt"), header, rows)
