@@ -18,12 +18,7 @@ static uint64_t str_hash(const char *s) { /* FNV-1a */
     return h;
 }
 
-static const char *attr_value(const lex_entry *e, const char *key) {
-    for (uint32_t i = 0; i < e->n_attrs; i++)
-        if (strcmp(e->attrs[i].key, key) == 0)
-            return e->attrs[i].values[0];
-    return NULL;
-}
+static const char *attr_value(const lex_entry *e, const char *key) { return entry_attr(e, key); }
 
 void docpass_reject(govner_matcher *m) {
     const govner_ruleset *rs = m->rs;

@@ -55,36 +55,20 @@ static bool exact_grow(govner_ruleset *rs) {
 }
 
 /* An entry of an exact lexicon: hashed whole, not put in the trie. */
-static govner_status exact_add(govner_ruleset *rs, uint32_t lex, const char *text, size_t len, const govner_attr *attrs,
+static govner_status exact_add(govner_ruleset *rs, uint32_t lex, const char *text, size_t len, const char *attrs,
                                int n_attrs, const char *file, int line_no, govner_error *err) {
     if (exact_find(rs, lex, text, len) >= 0)
         return GOVNER_OK; /* a duplicate adds nothing */
     if ((rs->exact_used + 1) * 2 > (rs->exact ? rs->exact_mask + 1 : 0) && !exact_grow(rs))
         return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
-    lex_entry ent = {.lex = lex, .next = -1, .n_attrs = (uint32_t)n_attrs,
+    lex_entry ent = {.lex = lex, .next = -1, .packed = attrs, .n_attrs = (uint32_t)n_attrs,
                      .length = (uint32_t)utf8_length(text, len)};
     ent.text = arena_strndup(&rs->mem, text, len);
-    if (n_attrs) {
-        govner_attr *a = arena_alloc(&rs->mem, (size_t)n_attrs * sizeof *a);
-        if (!a)
-            return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
-        memcpy(a, attrs, (size_t)n_attrs * sizeof *a);
-        ent.attrs = a;
-    }
     if (!ent.text || !VEC_PUSH(&rs->entries, ent))
         return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
     exact_put(rs->exact, rs->exact_mask, rs, (uint32_t)rs->entries.len - 1);
     rs->exact_used++;
     return GOVNER_OK;
-}
-
-/* Attribute keys repeat on every entry (code, level, full): keep one copy of each. */
-static const char *intern_key(govner_ruleset *rs, const char *k, size_t n) {
-    static const char *const common[] = {"code", "level", "full", "short", "province", "resolved", "city"};
-    for (size_t i = 0; i < sizeof common / sizeof *common; i++)
-        if (strlen(common[i]) == n && memcmp(common[i], k, n) == 0)
-            return common[i];
-    return arena_strndup(&rs->mem, k, n);
 }
 
 govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *line, size_t len,
@@ -103,7 +87,9 @@ govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *lin
         return error_set(err, GOVNER_ERR_RULES, file, line_no, (int)utf8_length(line, t0 + bad) + 1, NULL,
                          "lexicon entry is not valid UTF-8");
 
-    govner_attr attrs[16];
+    /* Attributes: checked here, packed as "key\0value\0" pairs in one allocation. */
+    char packed[1024];
+    size_t plen = 0;
     int n_attrs = 0;
     while (i < len) {
         while (i < len && is_space(line[i]))
@@ -120,17 +106,25 @@ govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *lin
         if (n_attrs == 16)
             return error_set(err, GOVNER_ERR_RULES, file, line_no, (int)utf8_length(line, a0) + 1, NULL,
                              "more than 16 attributes on one entry");
-        const char **vals = arena_alloc(&rs->mem, sizeof *vals);
-        if (!vals)
-            return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
-        vals[0] = arena_strndup(&rs->mem, eq + 1, (size_t)(line + i - eq - 1));
-        attrs[n_attrs].key = intern_key(rs, line + a0, (size_t)(eq - line - a0));
-        attrs[n_attrs].values = vals;
-        attrs[n_attrs].n_values = 1;
-        attrs[n_attrs].is_list = 0;
-        if (!vals[0] || !attrs[n_attrs].key)
-            return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
+        size_t klen = (size_t)(eq - line - a0), vlen = (size_t)(line + i - eq - 1);
+        if (plen + klen + vlen + 2 > sizeof packed)
+            return error_set(err, GOVNER_ERR_RULES, file, line_no, (int)utf8_length(line, a0) + 1, NULL,
+                             "attributes longer than %zu bytes", sizeof packed);
+        memcpy(packed + plen, line + a0, klen);
+        plen += klen;
+        packed[plen++] = '\0';
+        memcpy(packed + plen, eq + 1, vlen);
+        plen += vlen;
+        packed[plen++] = '\0';
         n_attrs++;
+    }
+    const char *attrs = NULL;
+    if (n_attrs) {
+        char *a = arena_alloc(&rs->mem, plen);
+        if (!a)
+            return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
+        memcpy(a, packed, plen);
+        attrs = a;
     }
 
     if (rs->lexicons.items[lex].exact)
@@ -143,15 +137,9 @@ govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *lin
             return GOVNER_OK; /* a duplicate in one lexicon adds nothing */
 
     uint32_t cps = (uint32_t)utf8_length(line + t0, tlen);
-    lex_entry ent = {.lex = lex, .next = rs->trie.value[node], .n_attrs = (uint32_t)n_attrs, .length = cps};
+    lex_entry ent = {.lex = lex, .next = rs->trie.value[node], .packed = attrs, .n_attrs = (uint32_t)n_attrs,
+                     .length = cps};
     ent.text = arena_strndup(&rs->mem, line + t0, tlen);
-    if (n_attrs) {
-        govner_attr *a = arena_alloc(&rs->mem, (size_t)n_attrs * sizeof *a);
-        if (!a)
-            return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
-        memcpy(a, attrs, (size_t)n_attrs * sizeof *a);
-        ent.attrs = a;
-    }
     if (!ent.text || !VEC_PUSH(&rs->entries, ent))
         return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
     rs->trie.value[node] = (int32_t)(rs->entries.len - 1);

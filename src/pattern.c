@@ -532,9 +532,16 @@ static bool emit_one(govner_matcher *m, const rule *ru, const emit *em, uint32_t
     c.attrs = n_attrs ? arena_alloc(&m->mem, n_attrs * sizeof *c.attrs) : NULL;
     if (n_attrs && !c.attrs)
         return false;
-    if (le)
-        for (uint32_t i = 0; i < le->n_attrs; i++)
-            c.attrs[c.n_attrs++] = le->attrs[i];
+    if (le) {
+        const char **vals = arena_alloc(&m->mem, (le->n_attrs + 1) * sizeof *vals);
+        if (!vals)
+            return false;
+        const char *k = le->packed;
+        for (uint32_t i = 0; i < le->n_attrs; i++, k = entry_attr_next(k)) {
+            vals[i] = entry_attr_value(k);
+            c.attrs[c.n_attrs++] = (govner_attr){.key = k, .values = &vals[i], .n_values = 1};
+        }
+    }
     for (int a = 0; a < em->n_attrs; a++) {
         const emit_attr *ea = &em->attrs[a];
         govner_attr at = {.key = ea->key, .is_list = ea->is_list};

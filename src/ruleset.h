@@ -8,6 +8,7 @@
 #include <pcre2.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 #include "govner.h"
@@ -19,7 +20,7 @@ typedef struct {
     const char *text;
     uint32_t lex;           /* index into ruleset.lexicons */
     int32_t next;           /* next entry on the same trie node, or -1 */
-    const govner_attr *attrs;
+    const char *packed;     /* n_attrs pairs "key\0value\0" (entry_attr, entry_attr_next) */
     uint32_t n_attrs;
     uint32_t length;        /* in code points; one-character entries are looked up, not scanned */
 } lex_entry;
@@ -222,6 +223,22 @@ govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *lin
 
 /* After the last entry: lay out the entries of each trie node for the scan (trie_term). */
 bool lexicon_freeze(govner_ruleset *rs);
+
+/* The attributes of a lexicon entry are kept packed (one allocation per entry, not four per
+ * attribute): walk them with `for (const char *k = e->packed, i = 0; ...)` via these helpers. */
+static inline const char *entry_attr_value(const char *key) { return key + strlen(key) + 1; }
+static inline const char *entry_attr_next(const char *key) {
+    const char *v = entry_attr_value(key);
+    return v + strlen(v) + 1;
+}
+/* The value of attribute `key` of entry e, or NULL. */
+static inline const char *entry_attr(const lex_entry *e, const char *key) {
+    const char *k = e->packed;
+    for (uint32_t i = 0; i < e->n_attrs; i++, k = entry_attr_next(k))
+        if (strcmp(k, key) == 0)
+            return entry_attr_value(k);
+    return NULL;
+}
 
 /* Set err fields, printf-style. Returns err->status. */
 govner_status error_set(govner_error *err, govner_status st, const char *file, int line, int col,
