@@ -25,7 +25,7 @@ int32_t exact_find(const govner_ruleset *rs, uint32_t lex, const char *s, size_t
         return -1;
     for (size_t i = exact_hash(lex, s, len) & rs->exact_mask; rs->exact[i]; i = (i + 1) & rs->exact_mask) {
         const lex_entry *le = &rs->entries.items[rs->exact[i] - 1];
-        if (le->lex == lex && strlen(le->text) == len && memcmp(le->text, s, len) == 0)
+        if (le->lex == lex && strnlen(le->text, len + 1) == len && memcmp(le->text, s, len) == 0)
             return (int32_t)rs->exact[i] - 1;
     }
     return -1;
