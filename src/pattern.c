@@ -128,6 +128,10 @@ static int m_leaf_lex(run *r, const pnode *n, uint32_t pos, const cont *k) {
     const pos_index *ix = r->backward ? &m->hit_end : &m->hit_start;
     if (r->backward ? pos == 0 : pos >= m->n)
         return 0;
+    /* The lexicon's anchor bit, when it has one, says at once whether any of its entries is here. */
+    uint64_t bit = r->backward ? m->rs->lex_end_bit[n->id] : m->rs->lex_start_bit[n->id];
+    if (bit && !((r->backward ? m->end_bits : m->start_bits)[pos] & bit))
+        return 0;
     for (uint32_t i = ix->at[pos]; i < ix->at[pos + 1]; i++) {
         const hit *h = &m->hits.items[ix->order[i]];
         if (h->lex != n->id)
@@ -370,6 +374,43 @@ static bool prepare_single_bits(govner_ruleset *rs) {
     return true;
 }
 
+/* Count the uses of each lexicon in a pattern. */
+static void count_lex_uses(const pnode *n, uint32_t *uses) {
+    if (n->kind == P_LEX)
+        uses[n->id]++;
+    for (int i = 0; i < n->n_kids; i++)
+        count_lex_uses(n->kids[i], uses);
+}
+
+/* The anchor bits left over go to the lexicons patterns use most: with a bit, an element that
+ * looks for a lexicon where none of its entries starts (or ends) fails at once, without walking
+ * the position's hits. */
+static bool spare_bits(govner_ruleset *rs, int *n_start, int *n_end) {
+    size_t n = rs->lexicons.len;
+    uint32_t *uses = calloc(n + 1, sizeof *uses);
+    if (!uses)
+        return false;
+    for (size_t p = 0; p < rs->phases.len; p++)
+        for (size_t r = 0; r < rs->phases.items[p].n_rules; r++)
+            count_lex_uses(rs->phases.items[p].rules[r].body, uses);
+    for (;;) {
+        size_t best = n;
+        for (size_t l = 0; l < n; l++)
+            if (uses[l] && !rs->lexicons.items[l].exact && (best == n || uses[l] > uses[best]))
+                best = l;
+        if (best == n)
+            break;
+        uses[best] = 0;
+        int b;
+        bool got_start = anchor_bit(rs->lex_start_bit, n_start, (uint32_t)best, &b);
+        bool got_end = anchor_bit(rs->lex_end_bit, n_end, (uint32_t)best, &b);
+        if (!got_start && !got_end)
+            break;
+    }
+    free(uses);
+    return true;
+}
+
 /* Does the rule anchor on a class past the class bits? The bits cannot tell where that one matches. */
 static bool unbitted_class(const govner_ruleset *rs, const uint32_t *ids, int n) {
     for (int a = 0; a < n; a++)
@@ -457,6 +498,8 @@ bool pattern_prepare(govner_ruleset *rs) {
             ph->class_left_used |= ph->class_left[i] ? 1ull << i : 0;
         }
     }
+    if (!spare_bits(rs, &n_start, &n_end))
+        return false;
     return prepare_single_bits(rs);
 }
 
