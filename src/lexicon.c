@@ -4,6 +4,7 @@
  * follow, separated by spaces or tabs. `#` starts a comment line. The same text may sit in several
  * lexicons; its entries are chained on one trie node. */
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,18 +157,23 @@ govner_status lexicon_load_file(govner_ruleset *rs, uint32_t lex, const char *pa
     FILE *f = fopen(path, "rb");
     if (!f)
         return error_set(err, GOVNER_ERR_IO, path, 0, 0, NULL, "cannot open lexicon: %s", strerror(errno));
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
+    /* Room for the whole file at once when its size is known (no regrowing), else doubled as it fills. */
+    size_t len = 0, cap = 1 << 20;
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode))
+        cap = (size_t)sb.st_size + 65536 + 1;
+    char *buf = malloc(cap);
     for (;;) {
-        if (cap - len < 65536) {
-            cap = cap ? cap * 2 : 1 << 20;
+        if (buf && cap - len < 65536) {
+            cap *= 2;
             char *nb = realloc(buf, cap);
-            if (!nb) {
+            if (!nb)
                 free(buf);
-                fclose(f);
-                return error_set(err, GOVNER_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
-            }
             buf = nb;
+        }
+        if (!buf) {
+            fclose(f);
+            return error_set(err, GOVNER_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
         }
         size_t n = fread(buf + len, 1, cap - len, f);
         len += n;
