@@ -287,38 +287,31 @@ bool docpass_prepare(govner_ruleset *rs) {
             pass *ps = &rs->phases.items[ph].passes[k];
             if (ps->kind != PASS_JURISDICTION)
                 continue;
-            size_t n = 0;
-            for (size_t e = 0; e < rs->entries.len; e++) {
-                const lex_entry *le = &rs->entries.items[e];
-                if (le->lex != ps->lex)
-                    continue;
-                const char *lvl = attr_value(le, "level");
-                n += lvl && strcmp(lvl, "province") == 0 && attr_value(le, "code");
-            }
-            ps->provinces = arena_alloc(&rs->mem, (n + 1) * sizeof *ps->provinces);
+            /* The province-level entries, one per code (湖南省 and 湖南 are one province), at most 64. */
+            ps->provinces = arena_alloc(&rs->mem, 64 * sizeof *ps->provinces);
             if (!ps->provinces)
                 return false;
             ps->n_provinces = 0;
+            uint64_t hashes[64]; /* of the provinces' codes: most entries below need one strcmp, not 34 */
             for (size_t e = 0; e < rs->entries.len; e++) {
                 const lex_entry *le = &rs->entries.items[e];
                 if (le->lex != ps->lex)
                     continue;
-                const char *lvl = attr_value(le, "level");
-                if (!lvl || strcmp(lvl, "province") != 0 || !attr_value(le, "code"))
+                const char *lvl = attr_value(le, "level"), *code = attr_value(le, "code");
+                if (!lvl || strcmp(lvl, "province") != 0 || !code)
                     continue;
-                /* One entry per code: 湖南省 and 湖南 are the same province. */
+                uint64_t h = str_hash(code);
                 bool dup = false;
                 for (size_t q = 0; q < ps->n_provinces && !dup; q++)
-                    dup = strcmp(attr_value(ps->provinces[q], "code"), attr_value(le, "code")) == 0;
-                if (!dup && ps->n_provinces < 64)
+                    dup = hashes[q] == h && strcmp(attr_value(ps->provinces[q], "code"), code) == 0;
+                if (!dup && ps->n_provinces < 64) {
+                    hashes[ps->n_provinces] = h;
                     ps->provinces[ps->n_provinces++] = le;
+                }
             }
             ps->province_of = arena_alloc(&rs->mem, rs->entries.len + 1);
             if (!ps->province_of)
                 return false;
-            uint64_t hashes[64]; /* of the provinces' codes: most entries need one strcmp, not 34 */
-            for (size_t q = 0; q < ps->n_provinces; q++)
-                hashes[q] = str_hash(attr_value(ps->provinces[q], "code"));
             for (size_t e = 0; e < rs->entries.len; e++) {
                 const lex_entry *le = &rs->entries.items[e];
                 ps->province_of[e] = -1;
