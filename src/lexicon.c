@@ -214,16 +214,24 @@ bool lexicon_freeze(govner_ruleset *rs) {
     if (!t->terms)
         return false;
     t->n_terms = 0;
+    /* Which nodes have children: the parent of an edge is in its key. */
+    uint8_t *inner = calloc(t->n_nodes + 1, 1);
+    if (!inner)
+        return false;
+    for (size_t i = 0; i <= t->mask; i++)
+        if (t->slots[i].key)
+            inner[(t->slots[i].key - 1) >> 21] = 1;
     for (size_t i = 0; i <= t->mask; i++) {
         trie_slot *sl = &t->slots[i];
         if (!sl->key)
             continue;
         int32_t e = t->value[sl->child];
-        sl->term = e >= 0 ? (int32_t)t->n_terms : -1;
+        sl->term = (e >= 0 ? (uint32_t)t->n_terms : TRIE_NO_TERM) | (inner[sl->child] ? 0 : TRIE_LEAF);
         for (; e >= 0; e = rs->entries.items[e].next) {
             const lex_entry *le = &rs->entries.items[e];
             t->terms[t->n_terms++] = (trie_term){(uint32_t)e, le->lex | (le->next < 0 ? TRIE_TERM_LAST : 0)};
         }
     }
+    free(inner);
     return true;
 }

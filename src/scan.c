@@ -109,17 +109,20 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
             if (!sl)
                 break;
             node = sl->child;
-            if (sl->term < 0)
-                continue;
-            for (const trie_term *tt = &t->terms[sl->term];; tt++) {
-                hit h = {i, i + j + 1, tt->entry, tt->lex & ~TRIE_TERM_LAST};
-                if (!VEC_PUSH(&m->hits, h))
-                    goto nomem;
-                m->start_bits[i] |= rs->lex_start_bit[h.lex];
-                m->end_bits[h.end] |= rs->lex_end_bit[h.lex];
-                if (tt->lex & TRIE_TERM_LAST)
-                    break;
+            uint32_t term = sl->term & ~TRIE_LEAF;
+            if (term != TRIE_NO_TERM) {
+                for (const trie_term *tt = &t->terms[term];; tt++) {
+                    hit h = {i, i + j + 1, tt->entry, tt->lex & ~TRIE_TERM_LAST};
+                    if (!VEC_PUSH(&m->hits, h))
+                        goto nomem;
+                    m->start_bits[i] |= rs->lex_start_bit[h.lex];
+                    m->end_bits[h.end] |= rs->lex_end_bit[h.lex];
+                    if (tt->lex & TRIE_TERM_LAST)
+                        break;
+                }
             }
+            if (sl->term & TRIE_LEAF)
+                break;
         }
         /* Longer first among hits of one start: reverse the group. */
         for (size_t a = first, b = m->hits.len; b > a + 1; a++, b--) {

@@ -50,7 +50,7 @@ static void put(trie_slot *slots, size_t mask, uint64_t key, uint32_t child) {
     size_t i = (size_t)(h >> 20) & mask;
     while (slots[i].key != 0)
         i = (i + 1) & mask;
-    slots[i] = (trie_slot){key, child, -1};
+    slots[i] = (trie_slot){key, child, TRIE_NO_TERM};
 }
 
 /* A zeroed table of n slots. Big tables are asked for in huge pages where the system has them:

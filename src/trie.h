@@ -15,12 +15,15 @@
 #define TRIE_NONE UINT32_MAX
 
 /* One edge: key and child in one slot, so a step touches one cache line. `term` is filled by
- * trie_freeze: where the child's entries start in trie.terms, or -1. */
+ * lexicon_freeze: where the child's entries start in trie.terms, or TRIE_NO_TERM; TRIE_LEAF is
+ * set on it when the child has no children (the walk stops without another lookup). */
 typedef struct {
     uint64_t key;       /* (node << 21 | cp) + 1; 0 marks an empty slot */
     uint32_t child;
-    int32_t term;
+    uint32_t term;
 } trie_slot;
+#define TRIE_LEAF 0x80000000u
+#define TRIE_NO_TERM 0x7FFFFFFFu
 
 /* The entries ending at a node, contiguous (trie_freeze): entry index and its lexicon. */
 typedef struct {
