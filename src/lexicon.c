@@ -32,13 +32,12 @@ int32_t exact_find(const govner_ruleset *rs, uint32_t lex, const char *s, size_t
     return -1;
 }
 
-static bool exact_put(uint32_t *tab, size_t mask, const govner_ruleset *rs, uint32_t e) {
+static void exact_put(uint32_t *tab, size_t mask, const govner_ruleset *rs, uint32_t e) {
     const lex_entry *le = &rs->entries.items[e];
     size_t i = exact_hash(le->lex, le->text, strlen(le->text)) & mask;
     while (tab[i])
         i = (i + 1) & mask;
     tab[i] = e + 1;
-    return true;
 }
 
 static bool exact_grow(govner_ruleset *rs) {

@@ -277,7 +277,6 @@ static int m_node(run *r, const pnode *n, uint32_t pos, const cont *k) {
     return res;
 }
 
-/* Number the characters that are one-character entries (see single_index). */
 /* The compact per-character lists of one-character entries (ruleset.single_off), in the order of
  * the trie's chains. */
 static bool prepare_single_terms(govner_ruleset *rs) {
@@ -311,6 +310,7 @@ static bool prepare_single_terms(govner_ruleset *rs) {
     return true;
 }
 
+/* Number the characters that are one-character entries (see single_index). */
 static bool prepare_singles(govner_ruleset *rs) {
     size_t n = 0;
     for (size_t e = 0; e < rs->entries.len; e++)
