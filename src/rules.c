@@ -795,8 +795,18 @@ static void bound_add(len_bound *a, const len_bound *b) {
         a->coef[t] += b->coef[t];
 }
 
-/* The first entity or lexicon entry every match of n must contain at a bounded distance from its
- * start. Only the top-level sequence is looked at (through captures and groups of one item). */
+static bool bound_zero(const len_bound *b) {
+    for (int t = 0; t < GOVNER_BOUND_TYPES; t++)
+        if (b->coef[t])
+            return false;
+    return b->c == 0;
+}
+
+/* An entity or lexicon entry every match of n must contain at a bounded distance from its start.
+ * Preferred: an entity past the start (entities are rarer than lexicon hits), then a lexicon entry
+ * past the start; the anchor itself, at distance 0, says nothing new and is the last resort. Only
+ * the top-level sequence is looked at, and groups in it (through captures and repetitions of at
+ * least one). */
 static void required_entity(const govner_ruleset *rs, const pnode *n, int *type, int *lex, len_bound *within) {
     *type = *lex = -1;
     const pnode *const *items = &n;
@@ -806,25 +816,28 @@ static void required_entity(const govner_ruleset *rs, const pnode *n, int *type,
         n_items = n->n_kids;
     }
     len_bound offset = {0};
+    int best = -1; /* of what is in *type, *lex: see above */
     for (int i = 0; i < n_items; i++) {
         const pnode *e = items[i];
         while (e->kind == P_CAP || (e->kind == P_REP && e->min >= 1))
             e = e->kids[0];
+        int t2 = -1, l2 = -1;
+        len_bound w2 = {0};
         if (e->kind == P_ENT || e->kind == P_LEX) {
-            *(e->kind == P_ENT ? type : lex) = (int)e->id;
-            *within = offset;
-            return;
+            *(e->kind == P_ENT ? &t2 : &l2) = (int)e->id;
+        } else if (e->kind == P_SEQ && e != n) {
+            required_entity(rs, e, &t2, &l2, &w2); /* a group: look inside, continuing the offset */
         }
-        if (e->kind == P_SEQ && i == n_items - 1 && e != n) {
-            /* A last group (a capture of a sequence): look inside, continuing the offset. */
-            int t2, l2;
-            len_bound w2;
-            required_entity(rs, e, &t2, &l2, &w2);
-            if (t2 >= 0 || l2 >= 0) {
-                *type = t2, *lex = l2, *within = offset;
-                bound_add(within, &w2);
-                return;
+        if (t2 >= 0 || l2 >= 0) {
+            len_bound at = offset;
+            bound_add(&at, &w2);
+            int rank = bound_zero(&at) ? 0 : t2 >= 0 ? 2 : 1;
+            if (rank > best) {
+                best = rank;
+                *type = t2, *lex = l2, *within = at;
             }
+            if (best == 2)
+                return;
         }
         len_bound k;
         if (!max_length(rs, items[i], &k))
