@@ -542,7 +542,8 @@ static govner_status parse_seq(pparse *pp, pnode **out) {
     pnode *s = new_node(pp->p, P_SEQ, k);
     if (!s)
         return nomem(pp->p);
-    memcpy(s->kids, items, (size_t)k * sizeof *items);
+    if (k) /* an empty sequence has no kids array */
+        memcpy(s->kids, items, (size_t)k * sizeof *items);
     *out = s;
     return GOVNER_OK;
 }
@@ -1225,7 +1226,8 @@ static govner_status compile_rule(parser *p) {
     if (st == GOVNER_OK) {
         if (pp.caps.len)
             memcpy(r.cap_names, pp.caps.items, pp.caps.len * sizeof *pp.caps.items);
-        memcpy(r.emits, emits.items, emits.len * sizeof *emits.items);
+        if (emits.len)
+            memcpy(r.emits, emits.items, emits.len * sizeof *emits.items);
         r.n_emits = (int)emits.len;
         for (size_t ph = 0; ph < p->n_phases; ph++)
             for (size_t j = 0; j < p->phase_rules[ph].len; j++)
