@@ -74,6 +74,7 @@ struct govner_matcher {
     bool explain;           /* attach an `explain` attribute to every candidate */
 
     VEC(uint8_t) occupied;  /* resolve.c scratch: one byte per code point and layer */
+    VEC(uint32_t) owner;    /* resolve.c scratch: the entity covering each code point, per layer */
     VEC(govner_entity) out;
 };
 

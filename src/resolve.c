@@ -68,9 +68,11 @@ static bool drop_misfits(govner_matcher *m) {
     if (m->ents.len == 0 || m->cands.len == 0)
         return true;
     size_t need = (size_t)m->n * rs->layers.len;
-    uint32_t *owner = calloc(need ? need : 1, sizeof *owner);
-    if (!owner)
+    m->owner.len = 0;
+    if (!VEC_RESERVE(&m->owner, need ? need : 1))
         return false;
+    uint32_t *owner = m->owner.items;
+    memset(owner, 0, need * sizeof *owner);
     for (size_t i = 0; i < m->ents.len; i++) {
         const cand *e = &m->ents.items[i];
         uint32_t *own = owner + (size_t)rs->types.items[e->type].layer * m->n;
@@ -82,7 +84,6 @@ static bool drop_misfits(govner_matcher *m) {
         if (fits_earlier(m, owner, &m->cands.items[i]))
             m->cands.items[kept++] = m->cands.items[i];
     m->cands.len = kept;
-    free(owner);
     return true;
 }
 
