@@ -11,14 +11,6 @@
 
 #include "matcher.h"
 
-static uint64_t str_hash(const char *s) { /* FNV-1a */
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-    return h;
-}
-
-static const char *attr_value(const lex_entry *e, const char *key) { return entry_attr(e, key); }
 
 void docpass_reject(govner_matcher *m) {
     const govner_ruleset *rs = m->rs;
@@ -184,8 +176,8 @@ static const char *fill_template(govner_matcher *m, const char *s, const lex_ent
         return s;
     if (!prov)
         return NULL;
-    const char *full = attr_value(prov, "full");
-    const char *shrt = attr_value(prov, "short");
+    const char *full = entry_attr(prov, "full");
+    const char *shrt = entry_attr(prov, "short");
     if (!full)
         full = prov->text;
     if (!shrt)
@@ -297,13 +289,13 @@ bool docpass_prepare(govner_ruleset *rs) {
                 const lex_entry *le = &rs->entries.items[e];
                 if (le->lex != ps->lex)
                     continue;
-                const char *lvl = attr_value(le, "level"), *code = attr_value(le, "code");
+                const char *lvl = entry_attr(le, "level"), *code = entry_attr(le, "code");
                 if (!lvl || strcmp(lvl, "province") != 0 || !code)
                     continue;
-                uint64_t h = str_hash(code);
+                uint64_t h = hash_bytes(0, code, strlen(code));
                 bool dup = false;
                 for (size_t q = 0; q < ps->n_provinces && !dup; q++)
-                    dup = hashes[q] == h && strcmp(attr_value(ps->provinces[q], "code"), code) == 0;
+                    dup = hashes[q] == h && strcmp(entry_attr(ps->provinces[q], "code"), code) == 0;
                 if (!dup && ps->n_provinces < 64) {
                     hashes[ps->n_provinces] = h;
                     ps->provinces[ps->n_provinces++] = le;
@@ -317,12 +309,12 @@ bool docpass_prepare(govner_ruleset *rs) {
                 ps->province_of[e] = -1;
                 if (le->lex != ps->lex)
                     continue;
-                const char *code = attr_value(le, "province");
+                const char *code = entry_attr(le, "province");
                 if (!code)
-                    code = attr_value(le, "code");
-                uint64_t h = code ? str_hash(code) : 0;
+                    code = entry_attr(le, "code");
+                uint64_t h = code ? hash_bytes(0, code, strlen(code)) : 0;
                 for (size_t q = 0; code && q < ps->n_provinces; q++)
-                    if (hashes[q] == h && strcmp(attr_value(ps->provinces[q], "code"), code) == 0)
+                    if (hashes[q] == h && strcmp(entry_attr(ps->provinces[q], "code"), code) == 0)
                         ps->province_of[e] = (int8_t)q;
             }
         }

@@ -14,17 +14,10 @@
 
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-static uint64_t exact_hash(uint32_t lex, const char *s, size_t len) { /* FNV-1a over lex, then text */
-    uint64_t h = 0xcbf29ce484222325ull ^ lex;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
-    return h;
-}
-
 int32_t exact_find(const govner_ruleset *rs, uint32_t lex, const char *s, size_t len) {
     if (!rs->exact)
         return -1;
-    for (size_t i = exact_hash(lex, s, len) & rs->exact_mask; rs->exact[i]; i = (i + 1) & rs->exact_mask) {
+    for (size_t i = hash_bytes(lex, s, len) & rs->exact_mask; rs->exact[i]; i = (i + 1) & rs->exact_mask) {
         const lex_entry *le = &rs->entries.items[rs->exact[i] - 1];
         if (le->lex == lex && strnlen(le->text, len + 1) == len && memcmp(le->text, s, len) == 0)
             return (int32_t)rs->exact[i] - 1;
@@ -34,7 +27,7 @@ int32_t exact_find(const govner_ruleset *rs, uint32_t lex, const char *s, size_t
 
 static void exact_put(uint32_t *tab, size_t mask, const govner_ruleset *rs, uint32_t e) {
     const lex_entry *le = &rs->entries.items[e];
-    size_t i = exact_hash(le->lex, le->text, strlen(le->text)) & mask;
+    size_t i = hash_bytes(le->lex, le->text, strlen(le->text)) & mask;
     while (tab[i])
         i = (i + 1) & mask;
     tab[i] = e + 1;

@@ -361,16 +361,11 @@ static bool prepare_single_bits(govner_ruleset *rs) {
         return false;
     memset(rs->single_start_bits, 0, n * sizeof *rs->single_start_bits);
     memset(rs->single_end_bits, 0, n * sizeof *rs->single_end_bits);
-    for (size_t e = 0; e < rs->entries.len; e++) {
-        const lex_entry *le = &rs->entries.items[e];
-        uint32_t cp;
-        if (le->length != 1 || rs->lexicons.items[le->lex].exact ||
-            !utf8_decode((const unsigned char *)le->text, strlen(le->text), &cp))
-            continue;
-        int32_t k = single_index(rs, cp);
-        rs->single_start_bits[k] |= rs->lex_start_bit[le->lex];
-        rs->single_end_bits[k] |= rs->lex_end_bit[le->lex];
-    }
+    for (uint32_t k = 0; k < rs->n_single; k++)
+        for (uint32_t i = rs->single_off[k]; i < rs->single_off[k + 1]; i++) {
+            rs->single_start_bits[k] |= rs->lex_start_bit[rs->single_terms[i].lex];
+            rs->single_end_bits[k] |= rs->lex_end_bit[rs->single_terms[i].lex];
+        }
     return true;
 }
 

@@ -739,6 +739,19 @@ static bool first_set(const govner_ruleset *rs, const pnode *n, u32_vec *lex, u3
     }
 }
 
+static void bound_add(len_bound *a, const len_bound *b) {
+    a->c += b->c;
+    for (int t = 0; t < GOVNER_BOUND_TYPES; t++)
+        a->coef[t] += b->coef[t];
+}
+
+static bool bound_zero(const len_bound *b) {
+    for (int t = 0; t < GOVNER_BOUND_TYPES; t++)
+        if (b->coef[t])
+            return false;
+    return b->c == 0;
+}
+
 /* An upper bound on the length of what n matches (len_bound); false when there is none. */
 static bool max_length(const govner_ruleset *rs, const pnode *n, len_bound *b) {
     memset(b, 0, sizeof *b);
@@ -761,10 +774,7 @@ static bool max_length(const govner_ruleset *rs, const pnode *n, len_bound *b) {
     case P_REP: {
         if (!max_length(rs, n->kids[0], b))
             return false;
-        bool empty = b->c == 0;
-        for (int t = 0; t < GOVNER_BOUND_TYPES; t++)
-            empty = empty && b->coef[t] == 0;
-        if (empty)
+        if (bound_zero(b))
             return true;
         if (n->max < 0 || n->max > 1000)
             return false;
@@ -788,19 +798,6 @@ static bool max_length(const govner_ruleset *rs, const pnode *n, len_bound *b) {
         return true;
     }
     return false;
-}
-
-static void bound_add(len_bound *a, const len_bound *b) {
-    a->c += b->c;
-    for (int t = 0; t < GOVNER_BOUND_TYPES; t++)
-        a->coef[t] += b->coef[t];
-}
-
-static bool bound_zero(const len_bound *b) {
-    for (int t = 0; t < GOVNER_BOUND_TYPES; t++)
-        if (b->coef[t])
-            return false;
-    return b->c == 0;
 }
 
 /* An entity or lexicon entry every match of n must contain at a bounded distance from its start.

@@ -224,6 +224,14 @@ govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *lin
 /* After the last entry: lay out the entries of each trie node for the scan (trie_term). */
 bool lexicon_freeze(govner_ruleset *rs);
 
+/* FNV-1a over s[0..len), from `seed` (the exact table and the province codes hash with it). */
+static inline uint64_t hash_bytes(uint64_t seed, const char *s, size_t len) {
+    uint64_t h = 0xcbf29ce484222325ull ^ seed;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+    return h;
+}
+
 /* The attributes of a lexicon entry are kept packed (one allocation per entry, not four per
  * attribute): walk them with `for (const char *k = e->packed, i = 0; ...)` via these helpers. */
 static inline const char *entry_attr_value(const char *key) { return key + strlen(key) + 1; }
