@@ -9,6 +9,7 @@ file starts with comments naming its sources and their licenses. Hand-curated li
 regions, national bodies, roles) live in rules/lexicons/*.txt themselves and are not generated.
 """
 import csv
+import functools
 import json
 import os
 import sys
@@ -97,6 +98,25 @@ def jieba_words():
             if len(p) == 3:
                 out[p[0]] = (int(p[1]), p[2])
     return out
+
+@functools.lru_cache(maxsize=None)
+def hanlp_core():
+    """(word, tags, frequencies) of every entry of HanLP's core dictionary, read once."""
+    rows = []
+    with open(os.path.join(GAZ, "hanlp", "CoreNatureDictionary.txt"), encoding="utf-8") as f:
+        for line in f:
+            p = line.split()
+            if len(p) >= 3:
+                rows.append((p[0], p[1::2], p[2::2]))
+    return rows
+
+def shipped_words(*names):
+    """The entry texts of lexicon files already written to rules/lexicons."""
+    words = set()
+    for name in names:
+        with open(os.path.join(OUT, name), encoding="utf-8") as f:
+            words.update(line.split("\t")[0].strip() for line in f if line.strip() and not line.startswith("#"))
+    return words
 
 def common_word(words, w):
     """A frequent word that jieba does not tag as a place: a short name equal to it is not a place."""
@@ -262,24 +282,17 @@ def person_names(surname_set):
     # them by their use. Its words of frequency >= 20 never tagged as a person or place name (ns:
     # 克林顿 is also a town) that begin with a surname are words, not names; the hand list of
     # notable people has the last word.
-    notable = set()
-    for hand in ("notable_persons.txt", "notable_foreign.txt"):
-        with open(os.path.join(OUT, hand), encoding="utf-8") as f:
-            notable.update(line.strip() for line in f if line.strip() and not line.startswith("#"))
+    notable = shipped_words("notable_persons.txt", "notable_foreign.txt")
     nonnames = [w for w in nonnames if w not in notable]  # jieba has 周恩来 and 罗干 as nouns
     seen = set(nonnames) | notable
-    with open(os.path.join(GAZ, "hanlp", "CoreNatureDictionary.txt"), encoding="utf-8") as f:
-        for line in f:
-            p = line.split()
-            w = p[0] if p else ""
-            if not 2 <= len(w) <= 3 or w in seen or not all("\u4e00" <= ch <= "\u9fff" for ch in w):
-                continue
-            tags, freqs = p[1::2], p[2::2]
-            if any(t.startswith(("nr", "ns")) for t in tags) or sum(int(x) for x in freqs if x.isdigit()) < 20:
-                continue
-            if w[:1] in surname_set or w[:2] in surname_set:
-                nonnames.append(w)
-                seen.add(w)
+    for w, tags, freqs in hanlp_core():
+        if not 2 <= len(w) <= 3 or w in seen or not all("\u4e00" <= ch <= "\u9fff" for ch in w):
+            continue
+        if any(t.startswith(("nr", "ns")) for t in tags) or sum(int(x) for x in freqs if x.isdigit()) < 20:
+            continue
+        if w[:1] in surname_set or w[:2] in surname_set:
+            nonnames.append(w)
+            seen.add(w)
     header = """# Source: frequent words of jieba 0.42.1's dictionary (Debian python3-jieba dict.txt, license MIT)
 # that are not names: non-nouns of frequency >= 300 (于是, 获悉), and any other word not tagged as a
 # person name of frequency >= 50 (周年, 卫星, 白皮书); and words of HanLP 1.x CoreNatureDictionary
@@ -292,12 +305,7 @@ def person_names(surname_set):
 def common_words():
     """Frequent two-character words that are not names of persons, places or organizations: the
     rules use them to see where a word runs across a would-be boundary (部署 in 中央决策部署)."""
-    hanlp = {}
-    with open(os.path.join(GAZ, "hanlp", "CoreNatureDictionary.txt"), encoding="utf-8") as f:
-        for line in f:
-            p = line.split()
-            if len(p) >= 3 and len(p[0]) == 2:
-                hanlp[p[0]] = (p[1::2], sum(int(x) for x in p[2::2] if x.isdigit()))
+    hanlp = {w: (tags, sum(int(x) for x in freqs if x.isdigit())) for w, tags, freqs in hanlp_core() if len(w) == 2}
     rows = []
     with open(os.path.join(GAZ, "jieba", "dict.txt"), encoding="utf-8") as f:
         for line in f:
@@ -379,16 +387,9 @@ def more_places():
     """Places that are not divisions: rivers, mountains, regions, historical and foreign places.
     A word is kept when jieba tags it ns and HanLP's core dictionary tags it only ns/nsf (both
     dictionaries agree it is a place), or when HanLP tags it nsf (a transliterated foreign place)."""
-    known = set()
-    for name in ("divisions.txt", "counties_short.txt", "countries.txt", "notable_persons.txt", "notable_foreign.txt"):
-        with open(os.path.join(OUT, name), encoding="utf-8") as f:
-            known.update(line.split("\t")[0].strip() for line in f if line.strip() and not line.startswith("#"))
-    hanlp = {}
-    with open(os.path.join(GAZ, "hanlp", "CoreNatureDictionary.txt"), encoding="utf-8") as f:
-        for line in f:
-            p = line.split()
-            if len(p) >= 3:
-                hanlp[p[0]] = p[1::2]
+    known = shipped_words("divisions.txt", "counties_short.txt", "countries.txt", "notable_persons.txt",
+                          "notable_foreign.txt")
+    hanlp = {w: tags for w, tags, _ in hanlp_core()}
     def good(w):
         return 2 <= len(w) <= 12 and w not in known and all("\u4e00" <= ch <= "\u9fff" for ch in w)
     rows = [w for w, tags in hanlp.items() if "nsf" in tags and good(w)]
@@ -405,22 +406,16 @@ def more_places():
 
 def foreign_names():
     """Transliterated person names (HanLP nrf) seen at least twice, that are no place or word."""
-    known = set()
-    for name in ("divisions.txt", "counties_short.txt", "countries.txt", "places_more.txt", "words2.txt",
-                 "nonnames.txt", "orgs_jieba.txt", "orgs_core.txt"):
-        with open(os.path.join(OUT, name), encoding="utf-8") as f:
-            known.update(line.split("\t")[0].strip() for line in f if line.strip() and not line.startswith("#"))
+    known = shipped_words("divisions.txt", "counties_short.txt", "countries.txt", "places_more.txt", "words2.txt",
+                          "nonnames.txt", "orgs_jieba.txt", "orgs_core.txt")
     rows = []
-    with open(os.path.join(GAZ, "hanlp", "CoreNatureDictionary.txt"), encoding="utf-8") as f:
-        for line in f:
-            p = line.split()
-            tags = dict(zip(p[1::2], p[2::2]))
-            w = p[0] if p else ""
-            if "nrf" not in tags or not tags["nrf"].isdigit() or int(tags["nrf"]) < 2 or w in known:
-                continue
-            if 2 <= len(w) <= 16 and all("\u4e00" <= ch <= "\u9fff" or ch == "·" for ch in w) \
-                    and not w.startswith("·") and not w.endswith("·"):
-                rows.append(w)
+    for w, tag_list, freqs in hanlp_core():
+        tags = dict(zip(tag_list, freqs))
+        if "nrf" not in tags or not tags["nrf"].isdigit() or int(tags["nrf"]) < 2 or w in known:
+            continue
+        if 2 <= len(w) <= 16 and all("\u4e00" <= ch <= "\u9fff" or ch == "·" for ch in w) \
+                and not w.startswith("·") and not w.endswith("·"):
+            rows.append(w)
     header = """# Source: transliterated person names (nrf) of HanLP 1.x CoreNatureDictionary (license
 # Apache-2.0) seen at least twice, that are not places, organizations or common words.
 # Built by tools/build_lexicons.py; do not edit by hand.
