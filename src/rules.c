@@ -1384,12 +1384,13 @@ static govner_status statement(parser *p, token *t) {
              * kept out of the trie (never scanned). */
             if ((st = expect_end(p, &t[3])) != GOVNER_OK)
                 return st;
-            size_t n = strlen(t[2].value);
-            char *name = arena_alloc(&rs->mem, n + 3);
+            /* Named `reject "file"`: no lexicon name or literal ("…") can be spelled so. */
+            size_t n = strlen(t[2].value) + sizeof "reject \"\"";
+            char *name = arena_alloc(&rs->mem, n);
             char *path = join_path(p, p->file, t[2].value);
             if (!name || !path)
                 return nomem(p);
-            snprintf(name, n + 3, "\"%s\"", t[2].value);
+            snprintf(name, n, "reject \"%s\"", t[2].value);
             int lx = find_lexicon(rs, name);
             if (lx < 0) {
                 if ((st = new_lexicon(p, &t[2], name, false, &lx)) != GOVNER_OK)

@@ -52,6 +52,28 @@ static void test_propagate_and_merge(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* reject TYPE "file": a word list kept outside the automaton; a literal spelled like the file's
+ * name is a different thing. */
+static void test_reject_word_list(void **state) {
+    (void)state;
+    govner_error err;
+    govner_ruleset *rs = rules_from("layer names person\n"
+                                    "lexicon surname\n  许\n"
+                                    "class han /\\p{sc=Han}/\n"
+                                    "phase persons\n"
+                                    "rule bare\n  match n=(@surname %han | \"stop.txt\")\n  emit person n\n"
+                                    "reject person \"stop.txt\"\n",
+                                    &err, "stop.txt", "# not names\n许多\n", NULL);
+    assert_non_null(rs);
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "许多，许达，stop.txt");
+    assert_null(find_entity(m, "person", "许多")); /* in the list */
+    assert_non_null(find_entity(m, "person", "许达"));
+    assert_non_null(find_entity(m, "person", "stop.txt")); /* the literal, not the list */
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 static void test_jurisdiction(void **state) {
     (void)state;
     govner_ruleset *rs = must_load(rules);
@@ -71,6 +93,7 @@ static void test_jurisdiction(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_propagate_and_merge),
+        cmocka_unit_test(test_reject_word_list),
         cmocka_unit_test(test_jurisdiction),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
