@@ -138,6 +138,8 @@ govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *lin
     rs->trie.value[node] = (int32_t)(rs->entries.len - 1);
     if (cps == 1)
         rs->lexicons.items[lex].has_single = true;
+    if (rs->lexicons.items[lex].min_length == 0 || cps < rs->lexicons.items[lex].min_length)
+        rs->lexicons.items[lex].min_length = cps;
     if (cps > rs->lexicons.items[lex].max_length)
         rs->lexicons.items[lex].max_length = cps;
     if (cps > rs->max_lex_len)

@@ -17,9 +17,12 @@ static bool put(buf *b, const char *s, size_t n) {
 
 static bool puts_(buf *b, const char *s) { return put(b, s, strlen(s)); }
 
+/* A string literal, its length known at compile time. */
+#define PUT_LIT(b, lit) put(b, lit, sizeof lit - 1)
+
 static bool put_json_string(buf *b, const char *s) {
     static const char hex[] = "0123456789abcdef";
-    if (!put(b, "\"", 1))
+    if (!PUT_LIT(b, "\""))
         return false;
     const char *run = s;
     for (const unsigned char *p = (const unsigned char *)s;; p++) {
@@ -46,35 +49,37 @@ static bool put_json_string(buf *b, const char *s) {
             return false;
         run = (const char *)p + 1;
     }
-    return put(b, "\"", 1);
+    return PUT_LIT(b, "\"");
 }
 
-static bool put_num(buf *b, const char *key, size_t v) {
+/* `key` is the member's text up to the value: ,"start": */
+static bool put_num(buf *b, const char *key, size_t key_len, size_t v) {
     char digits[24];
     size_t n = sizeof digits;
     do
         digits[--n] = (char)('0' + v % 10);
     while ((v /= 10) != 0);
-    return puts_(b, ",\"") && puts_(b, key) && puts_(b, "\":") && put(b, digits + n, sizeof digits - n);
+    return put(b, key, key_len) && put(b, digits + n, sizeof digits - n);
 }
+#define PUT_NUM(b, lit, v) put_num(b, lit, sizeof lit - 1, v)
 
 static bool put_entity_json(buf *b, const govner_entity *e) {
-    bool ok = puts_(b, "{\"type\":") && put_json_string(b, e->type) && puts_(b, ",\"text\":") &&
-              put_json_string(b, e->text) && put_num(b, "start", e->start) && put_num(b, "end", e->end) &&
-              put_num(b, "byte_start", e->byte_start) && put_num(b, "byte_end", e->byte_end) &&
-              puts_(b, ",\"rule\":") && put_json_string(b, e->rule);
+    bool ok = PUT_LIT(b, "{\"type\":") && put_json_string(b, e->type) && PUT_LIT(b, ",\"text\":") &&
+              put_json_string(b, e->text) && PUT_NUM(b, ",\"start\":", e->start) &&
+              PUT_NUM(b, ",\"end\":", e->end) && PUT_NUM(b, ",\"byte_start\":", e->byte_start) &&
+              PUT_NUM(b, ",\"byte_end\":", e->byte_end) && PUT_LIT(b, ",\"rule\":") && put_json_string(b, e->rule);
     for (size_t a = 0; ok && a < e->n_attrs; a++) {
         const govner_attr *at = &e->attrs[a];
-        ok = puts_(b, ",") && put_json_string(b, at->key) && puts_(b, ":");
+        ok = PUT_LIT(b, ",") && put_json_string(b, at->key) && PUT_LIT(b, ":");
         bool list = at->is_list || at->n_values != 1;
         if (ok && list)
-            ok = puts_(b, "[");
+            ok = PUT_LIT(b, "[");
         for (size_t v = 0; ok && v < at->n_values; v++)
-            ok = (v == 0 || puts_(b, ",")) && put_json_string(b, at->values[v]);
+            ok = (v == 0 || PUT_LIT(b, ",")) && put_json_string(b, at->values[v]);
         if (ok && list)
-            ok = puts_(b, "]");
+            ok = PUT_LIT(b, "]");
     }
-    return ok && puts_(b, "}");
+    return ok && PUT_LIT(b, "}");
 }
 
 /* Write the JSON object into b; when `f` is not NULL, flush b to f whenever it grows past 64 KiB

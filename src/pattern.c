@@ -440,8 +440,18 @@ bool pattern_prepare(govner_ruleset *rs) {
         ph->any_mask = ph->left_mask = ph->left_bol_mask = 0;
         for (size_t r = 0; r < ph->n_rules; r++) {
             rule *ru = &ph->rules[r];
-            ru->req_bit = ru->req_lex >= 0 && anchor_bit(rs->lex_start_bit, &n_start, (uint32_t)ru->req_lex, &b)
-                              ? rs->lex_start_bit[ru->req_lex] : 0;
+            /* A class past the class bits cannot be checked from the bits: no requirement then. */
+            if (ru->has_req && unbitted_class(rs, ru->req_class, ru->n_req_class))
+                ru->has_req = false;
+            ru->req_class_bits = 0;
+            for (int a = 0; ru->has_req && a < ru->n_req_class; a++)
+                ru->req_class_bits |= 1ull << rs->regexes.items[ru->req_class[a]].class_slot;
+            ru->req_lex_bits = 0;
+            bool bitted = ru->n_req_lex > 0;
+            for (int a = 0; bitted && a < ru->n_req_lex; a++)
+                bitted = anchor_bit(rs->lex_start_bit, &n_start, ru->req_lex[a], &b);
+            for (int a = 0; bitted && a < ru->n_req_lex; a++)
+                ru->req_lex_bits |= rs->lex_start_bit[ru->req_lex[a]];
         }
         for (size_t r = 0; r < ph->n_rules && r < 64; r++) {
             const rule *ru = &ph->rules[r];
@@ -640,33 +650,32 @@ static bool emit_match(govner_matcher *m, const rule *ru, uint32_t s, uint32_t e
     return true;
 }
 
-/* Does an entity of the rule's required type start close enough to pos? */
-static bool required_near(const govner_matcher *m, const rule *ru, uint32_t pos) {
-    if (ru->req_type < 0 && ru->req_lex < 0)
-        return true;
-    bool single = ru->req_lex >= 0 && m->rs->lexicons.items[ru->req_lex].has_single;
-    uint64_t last = pos + (uint64_t)ru->req_within.c;
-    for (int t = 0; t < GOVNER_BOUND_TYPES; t++)
-        last += (uint64_t)ru->req_within.coef[t] * m->ent_max[t];
-    for (uint32_t q = pos; q <= last && q < m->n; q++) {
-        if (ru->req_type >= 0) {
-            for (uint32_t i = m->ent_start.at[q]; i < m->ent_start.at[q + 1]; i++)
-                if (m->ents.items[m->ent_start.order[i]].type == (uint32_t)ru->req_type)
-                    return true;
-            continue;
-        }
-        if (ru->req_bit) {
-            if (m->start_bits[q] & ru->req_bit)
-                return true;
-            continue;
-        }
-        for (uint32_t i = m->hit_start.at[q]; i < m->hit_start.at[q + 1]; i++)
-            if (m->hits.items[m->hit_start.order[i]].lex == (uint32_t)ru->req_lex)
-                return true;
-        if (!single || m->cpidx[q] < 0)
-            continue;
-        if (single_entry(m, q, (uint32_t)ru->req_lex) >= 0)
+/* Does an entry of lexicon `lex` start at q? */
+static bool lex_starts(const govner_matcher *m, uint32_t lex, uint32_t q) {
+    for (uint32_t i = m->hit_start.at[q]; i < m->hit_start.at[q + 1]; i++)
+        if (m->hits.items[m->hit_start.order[i]].lex == lex)
             return true;
+    return m->rs->lexicons.items[lex].has_single && single_entry(m, q, lex) >= 0;
+}
+
+/* Does one of the rule's required elements (rule.has_req) start where it must, for a match
+ * starting at pos? */
+static bool required_near(const govner_matcher *m, const rule *ru, uint32_t pos) {
+    if (!ru->has_req)
+        return true;
+    uint64_t last = pos + (uint64_t)ru->req_hi.c;
+    for (int t = 0; ru->req_hi_var && t < GOVNER_BOUND_TYPES; t++)
+        last += (uint64_t)ru->req_hi.coef[t] * m->ent_max[t];
+    for (uint64_t q = pos + (uint64_t)ru->req_lo; q <= last && q < m->n; q++) {
+        if ((m->cls[q] & ru->req_class_bits) || (m->start_bits[q] & ru->req_lex_bits))
+            return true;
+        for (int a = 0; !ru->req_lex_bits && a < ru->n_req_lex; a++)
+            if (lex_starts(m, ru->req_lex[a], (uint32_t)q))
+                return true;
+        for (uint32_t i = m->ent_start.at[q]; ru->n_req_ent && i < m->ent_start.at[q + 1]; i++)
+            for (int a = 0; a < ru->n_req_ent; a++)
+                if (m->ents.items[m->ent_start.order[i]].type == ru->req_ent[a])
+                    return true;
     }
     return false;
 }

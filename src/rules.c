@@ -800,48 +800,119 @@ static bool max_length(const govner_ruleset *rs, const pnode *n, len_bound *b) {
     return false;
 }
 
-/* An entity or lexicon entry every match of n must contain at a bounded distance from its start.
- * Preferred: an entity past the start (entities are rarer than lexicon hits), then a lexicon entry
- * past the start; the anchor itself, at distance 0, says nothing new and is the last resort. Only
- * the top-level sequence is looked at, and groups in it (through captures and repetitions of at
- * least one). */
-static void required_entity(const govner_ruleset *rs, const pnode *n, int *type, int *lex, len_bound *within) {
-    *type = *lex = -1;
+/* A lower bound on the length of what n matches. */
+static int min_length(const govner_ruleset *rs, const pnode *n) {
+    int sum = 0;
+    switch (n->kind) {
+    case P_LEX:
+        return (int)rs->lexicons.items[n->id].min_length;
+    case P_REGEX:
+        return rs->regexes.items[n->id].is_class ? 1 : 0;
+    case P_ENT:
+        return 1;
+    case P_CAP:
+        return min_length(rs, n->kids[0]);
+    case P_REP: {
+        long v = (long)n->min * min_length(rs, n->kids[0]);
+        return v > 100000 ? 100000 : (int)v;
+    }
+    case P_SEQ:
+        for (int i = 0; i < n->n_kids && sum < 100000; i++)
+            sum += min_length(rs, n->kids[i]);
+        return sum;
+    case P_ALT:
+        for (int i = 0; i < n->n_kids; i++) {
+            int k = min_length(rs, n->kids[i]);
+            if (i == 0 || k < sum)
+                sum = k;
+        }
+        return sum;
+    default:
+        return 0;
+    }
+}
+
+/* A candidate requirement (see rule.has_req): the elements one of which starts in [lo, hi]. */
+typedef struct {
+    u32_vec lex, ent, cls;
+    int lo;
+    len_bound hi;
+    int rank;
+} req_found;
+
+static void req_clear(req_found *q) {
+    VEC_FREE(&q->lex);
+    VEC_FREE(&q->ent);
+    VEC_FREE(&q->cls);
+}
+
+/* Rank of a requirement: entity types are rarer than lexicon entries, which are rarer than
+ * characters of a class; the anchor itself (at distance 0, not a lookahead) says nothing new. */
+static int req_rank(const req_found *q, bool at_anchor) {
+    if (at_anchor || q->lex.len + q->ent.len + q->cls.len == 0)
+        return 0;
+    return q->cls.len ? 1 : q->lex.len ? 2 : 3;
+}
+
+/* Look through the sequence n (or n alone) for the best requirement, starting at offsets
+ * [lo, hi] from the start of the match; keep it in *best when it ranks above what is there.
+ * Groups are looked into (through captures and repetitions of at least one), alternatives and
+ * positive lookaheads give the set of elements they begin with. */
+static void find_requirement(const govner_ruleset *rs, const pnode *n, int lo, len_bound hi, req_found *best,
+                             bool *ok) {
     const pnode *const *items = &n;
     int n_items = 1;
     if (n->kind == P_SEQ) {
         items = (const pnode *const *)n->kids;
         n_items = n->n_kids;
     }
-    len_bound offset = {0};
-    int best = -1; /* of what is in *type, *lex: see above */
-    for (int i = 0; i < n_items; i++) {
+    for (int i = 0; i < n_items && best->rank < 3; i++) {
         const pnode *e = items[i];
         while (e->kind == P_CAP || (e->kind == P_REP && e->min >= 1))
             e = e->kids[0];
-        int t2 = -1, l2 = -1;
-        len_bound w2 = {0};
-        if (e->kind == P_ENT || e->kind == P_LEX) {
-            *(e->kind == P_ENT ? &t2 : &l2) = (int)e->id;
-        } else if (e->kind == P_SEQ && e != n) {
-            required_entity(rs, e, &t2, &l2, &w2); /* a group: look inside, continuing the offset */
-        }
-        if (t2 >= 0 || l2 >= 0) {
-            len_bound at = offset;
-            bound_add(&at, &w2);
-            int rank = bound_zero(&at) ? 0 : t2 >= 0 ? 2 : 1;
-            if (rank > best) {
-                best = rank;
-                *type = t2, *lex = l2, *within = at;
+        bool look = e->kind == P_LOOK && !e->neg;
+        if (e->kind == P_SEQ && e != n) {
+            find_requirement(rs, e, lo, hi, best, ok); /* a group: look inside, continuing the offset */
+        } else if (look || e->kind == P_LEX || e->kind == P_ENT || e->kind == P_ALT ||
+                   (e->kind == P_REGEX && rs->regexes.items[e->id].is_class)) {
+            req_found q = {.lo = lo, .hi = hi};
+            if (first_set(rs, look ? e->kids[0] : e, &q.lex, &q.ent, &q.cls, ok) && !nullable(look ? e->kids[0] : e)) {
+                q.rank = req_rank(&q, !look && bound_zero(&hi));
+                if (q.rank > best->rank) {
+                    req_clear(best);
+                    *best = q;
+                    q = (req_found){0};
+                }
             }
-            if (best == 2)
-                return;
+            req_clear(&q);
         }
         len_bound k;
         if (!max_length(rs, items[i], &k))
             return;
-        bound_add(&offset, &k);
+        bound_add(&hi, &k);
+        lo += min_length(rs, items[i]);
     }
+}
+
+static bool freeze_ids(parser *p, const u32_vec *v, uint32_t **out, int *count);
+
+/* Set the rule's requirement (rule.has_req) from its body. */
+static bool rule_requirement(parser *p, const pnode *body, rule *r) {
+    req_found best = {0};
+    bool ok = true;
+    find_requirement(p->rs, body, 0, (len_bound){0}, &best, &ok);
+    r->has_req = ok && best.rank > 0;
+    if (r->has_req) {
+        r->req_lo = best.lo;
+        r->req_hi = best.hi;
+        for (int t = 0; t < GOVNER_BOUND_TYPES; t++)
+            r->req_hi_var |= best.hi.coef[t] != 0;
+        ok = freeze_ids(p, &best.lex, &r->req_lex, &r->n_req_lex) &&
+             freeze_ids(p, &best.ent, &r->req_ent, &r->n_req_ent) &&
+             freeze_ids(p, &best.cls, &r->req_class, &r->n_req_class);
+    }
+    req_clear(&best);
+    return ok;
 }
 
 /* Section - Rules ------------------------------------------------------------------------------- */
@@ -1176,7 +1247,8 @@ static govner_status compile_rule(parser *p) {
     VEC_FREE(&aent);
     VEC_FREE(&acls);
 
-    required_entity(p->rs, body, &r.req_type, &r.req_lex, &r.req_within);
+    if (st == GOVNER_OK && !rule_requirement(p, r.body, &r))
+        st = nomem(p);
 
     /* Left anchor: from the first positive left context. `^` alone is kept as a flag. */
     for (int i = 0; i < n_ctx && st == GOVNER_OK; i++) {

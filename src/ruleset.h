@@ -31,6 +31,7 @@ typedef struct {
     int line;
     bool literal;
     uint32_t max_length;    /* longest entry, in code points */
+    uint32_t min_length;    /* shortest entry (0 while there is none) */
     bool has_single;        /* has one-character entries */
     bool exact;             /* a word list for whole-text checks only (reject TYPE "file"): its
                              * entries are kept in ruleset.exact, not in the trie, and never scanned */
@@ -97,13 +98,21 @@ typedef struct {
     int n_anchor_lex, n_anchor_ent, n_anchor_class;
     /* What a positive left context must end with, to skip positions it cannot hold at: lexicons,
      * entity types, classes (of the character before), and the start of a line. */
-    /* An entity of type `req_type` (or an entry of lexicon `req_lex`) must start within
-     * `req_within` of the start (-1: none known): 习近平总书记 needs a title right after the
-     * name; 龙振体育俱乐部 needs a suffix within eight characters; 湖南省委领导小组 needs its
-     * suffix within the longest place of the document and fourteen characters. */
-    int req_type, req_lex;
-    len_bound req_within;
-    uint64_t req_bit;       /* the start bit of req_lex (pattern_prepare), or 0 */
+    /* Something every match holds at a bounded distance from its start, checked before the
+     * match is tried: one of the lexicons `req_lex`, entity types `req_ent` or classes
+     * `req_class` starts between req_lo and req_hi code points after the start. 习近平总书记 needs a
+     * title right after the name; 龙振体育俱乐部 needs a suffix within eight characters;
+     * 湖南省委领导小组 needs its suffix within the longest place of the document and fourteen
+     * characters; 华侨 needs 侨 right after the abbreviation. has_req is false when no such
+     * element is known. */
+    bool has_req;
+    uint32_t *req_lex, *req_ent, *req_class;
+    int n_req_lex, n_req_ent, n_req_class;
+    int req_lo;
+    len_bound req_hi;
+    bool req_hi_var;        /* req_hi depends on the document (has a coefficient) */
+    uint64_t req_lex_bits;  /* pattern_prepare: start bits of all of req_lex when each has one, else 0 */
+    uint64_t req_class_bits;   /* pattern_prepare: class bits of req_class */
     bool left_anchored, left_bol;
     uint32_t *left_lex, *left_ent, *left_class;
     int n_left_lex, n_left_ent, n_left_class;

@@ -6,7 +6,7 @@
 
 #include "govner.h"
 
-int utf8_decode(const unsigned char *s, size_t len, uint32_t *cp) {
+int utf8_decode_slow(const unsigned char *s, size_t len, uint32_t *cp) {
     unsigned char c = s[0];
     if (c < 0x80) {
         *cp = c;

@@ -146,6 +146,32 @@ static void test_required_suffix_after_long_entity(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* What a lookahead or an alternative requires is checked before a match is tried, in the window
+ * of distances its elements allow: the nearest and the farthest place must both still match. */
+static void test_required_in_lookahead_and_alternative(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("rule p\n  match n=(@surname %han{1,2}) &(@verb | \"某\")\n  emit person n\n"
+                                   "rule q\n  match p=@surname &(\"侨\" | \"胞\")\n  emit place p\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "王小说");             /* the verb at the nearest distance (two) */
+    assert_non_null(find_entity(m, "person", "王小"));
+    match_ok(m, "欧阳大明出席");       /* ... and at the farthest (four) */
+    assert_non_null(find_entity(m, "person", "欧阳大明"));
+    match_ok(m, "王大某");             /* the other alternative */
+    assert_non_null(find_entity(m, "person", "王大"));
+    match_ok(m, "王说");               /* too near: no given name */
+    assert_null(find_entity(m, "person", "王说"));
+    match_ok(m, "王大明小说");         /* too far */
+    assert_int_equal(govner_entity_count(m), 0);
+    match_ok(m, "李侨和王胞");
+    assert_non_null(find_entity(m, "place", "李"));
+    assert_non_null(find_entity(m, "place", "王"));
+    match_ok(m, "李大侨");
+    assert_null(find_entity(m, "place", "李"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 /* Past 64 anchor lexicons and GOVNER_CLASS_BITS classes, rules lose their position filter but
  * still match exactly where they should. */
 static void test_many_anchors_and_classes(void **state) {
@@ -232,6 +258,7 @@ int main(void) {
         cmocka_unit_test(test_regex_piece_and_lookahead),
         cmocka_unit_test(test_entities_of_earlier_phase),
         cmocka_unit_test(test_required_suffix_after_long_entity),
+        cmocka_unit_test(test_required_in_lookahead_and_alternative),
         cmocka_unit_test(test_many_anchors_and_classes),
         cmocka_unit_test(test_literal_alternatives),
         cmocka_unit_test(test_empty_repeat_terminates),
