@@ -215,15 +215,14 @@ govner_status govner_match(govner_matcher *m, const char *text, size_t len, govn
     m->limit_hit = false;
     if (!text)
         text = "", len = 0;
-    size_t bad = govner_utf8_check(text, len);
-    if (bad != len)
-        return error_set(err, GOVNER_ERR_INPUT, "", 0, 0, NULL, "invalid UTF-8 at byte %zu", bad);
-    /* Long documents are matched in segments ending at sentence ends, so memory stays bounded. */
+    /* Long documents are matched in segments ending at sentence ends, so memory stays bounded.
+     * The scan checks the UTF-8 of each segment; on an error nothing is kept. */
     size_t from = 0, cp_base = 0;
     do {
         size_t to = segment_end(text, len, from);
         m->text = text + from;
         m->len = to - from;
+        m->text_base = from;
         govner_status st = match_segment(m, err);
         if (st == GOVNER_OK)
             st = append_output(m, cp_base, from, err);

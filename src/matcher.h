@@ -40,8 +40,9 @@ struct govner_matcher {
     const govner_ruleset *rs;
     arena mem;              /* everything of the current document */
 
-    const char *text;
+    const char *text;       /* the segment being matched (see govner_match) */
     size_t len;
+    size_t text_base;       /* its byte offset in the document */
     uint32_t n;             /* code points */
     uint32_t *cps;          /* n code points */
     uint32_t *byte_of;      /* n + 1 byte offsets */

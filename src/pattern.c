@@ -203,6 +203,33 @@ static int m_leaf_regex(run *r, const pnode *n, uint32_t pos, const cont *k) {
     return m_cont(r, k, end);
 }
 
+/* A context that is one lexicon or one class is answered from the position bits and indexes,
+ * without a sub-match: 1 when it holds at pos (forward) or before pos (backward), 0 when not,
+ * -1 when the context is not that simple. */
+static int look_quick(govner_matcher *m, const pnode *kid, uint32_t pos, bool backward) {
+    const govner_ruleset *rs = m->rs;
+    if (kid->kind == P_REGEX) {
+        const regex_def *rx = &rs->regexes.items[kid->id];
+        if (!rx->is_class)
+            return -1;
+        if (backward ? pos == 0 : pos >= m->n)
+            return 0;
+        return pattern_class_match(m, rx, m->cps[backward ? pos - 1 : pos]);
+    }
+    if (kid->kind != P_LEX)
+        return -1;
+    if (backward ? pos == 0 : pos >= m->n)
+        return 0;
+    uint64_t bit = backward ? rs->lex_end_bit[kid->id] : rs->lex_start_bit[kid->id];
+    if (bit)
+        return ((backward ? m->end_bits : m->start_bits)[pos] & bit) != 0;
+    const pos_index *ix = backward ? &m->hit_end : &m->hit_start;
+    for (uint32_t i = ix->at[pos]; i < ix->at[pos + 1]; i++)
+        if (m->hits.items[ix->order[i]].lex == kid->id)
+            return 1;
+    return rs->lexicons.items[kid->id].has_single && single_entry(m, backward ? pos - 1 : pos, kid->id) >= 0;
+}
+
 static int m_node(run *r, const pnode *n, uint32_t pos, const cont *k) {
     govner_matcher *m = r->m;
     if (++m->steps > MATCH_STEP_LIMIT || m->depth >= MATCH_DEPTH_LIMIT) {
@@ -261,6 +288,12 @@ static int m_node(run *r, const pnode *n, uint32_t pos, const cont *k) {
     }
     case P_LOOK:
     case P_LOOKBEHIND: {
+        int quick = look_quick(m, n->kids[0], pos, n->kind == P_LOOKBEHIND);
+        if (quick >= 0) {
+            if (quick != n->neg)
+                res = m_cont(r, k, pos);
+            break;
+        }
         size_t mark = m->trail.len;
         run sub = {m, n->kind == P_LOOKBEHIND, 0};
         cont accept = {NULL, 0, 0, NULL};

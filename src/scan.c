@@ -75,7 +75,7 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
         uint32_t cp;
         int k = s[i] < 0x80 ? (cp = s[i], 1) : utf8_decode(s + i, len - i, &cp);
         if (k == 0)
-            return error_set(err, GOVNER_ERR_INPUT, "", 0, 0, NULL, "invalid UTF-8 at byte %zu", i);
+            return error_set(err, GOVNER_ERR_INPUT, "", 0, 0, NULL, "invalid UTF-8 at byte %zu", m->text_base + i);
         m->cps[n] = cp;
         m->cpidx[n] = single_index(rs, cp);
         m->cls[n] = pattern_class_bits(m, cp);

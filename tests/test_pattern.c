@@ -172,6 +172,32 @@ static void test_required_in_lookahead_and_alternative(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* Invalid UTF-8 fails the whole document with its byte offset in the document, even when it is
+ * in a later segment of a long one, and no entity of the earlier segments is kept. */
+static void test_invalid_utf8_fails_whole_document(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("rule p\n  match n=(@surname %han{1,2})\n  right @verb\n  emit person n\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    size_t unit = strlen("王大明说。"), n_units = (3u << 20) / unit, len = n_units * unit + 1;
+    char *text = malloc(len);
+    assert_non_null(text);
+    for (size_t i = 0; i < n_units; i++)
+        memcpy(text + i * unit, "王大明说。", unit);
+    text[len - 1] = '\xFF';
+    govner_error err;
+    assert_int_equal(govner_match(m, text, len, &err), GOVNER_ERR_INPUT);
+    char want[64];
+    snprintf(want, sizeof want, "invalid UTF-8 at byte %zu", len - 1);
+    assert_string_equal(err.message, want);
+    assert_int_equal(govner_entity_count(m), 0);
+    text[len - 1] = '\n';
+    assert_int_equal(govner_match(m, text, len, &err), GOVNER_OK);
+    assert_int_equal(govner_entity_count(m), n_units);
+    free(text);
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 /* Past 64 anchor lexicons and GOVNER_CLASS_BITS classes, rules lose their position filter but
  * still match exactly where they should. */
 static void test_many_anchors_and_classes(void **state) {
@@ -259,6 +285,7 @@ int main(void) {
         cmocka_unit_test(test_entities_of_earlier_phase),
         cmocka_unit_test(test_required_suffix_after_long_entity),
         cmocka_unit_test(test_required_in_lookahead_and_alternative),
+        cmocka_unit_test(test_invalid_utf8_fails_whole_document),
         cmocka_unit_test(test_many_anchors_and_classes),
         cmocka_unit_test(test_literal_alternatives),
         cmocka_unit_test(test_empty_repeat_terminates),
