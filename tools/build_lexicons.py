@@ -279,16 +279,16 @@ def person_names(surname_set):
     write(os.path.join(OUT, "given_common.txt"), header.replace("used at least 3 times", "used at least 30 times"),
           strong)
     # jieba tags many common words as names (文明, 高潮, 顾客: nr); HanLP's core dictionary tags
-    # them by their use. Its words of frequency >= 20 never tagged as a person or place name (ns:
-    # 克林顿 is also a town) that begin with a surname are words, not names; the hand list of
-    # notable people has the last word.
+    # them by their use. Its words of frequency >= 3 never tagged as a name of any kind (nr, ns, nt,
+    # nz, nx: 克林顿 is also a town) that begin with a surname are words, not names (楼群, 贺信,
+    # 胡闹); the hand list of notable people has the last word.
     notable = shipped_words("notable_persons.txt", "notable_foreign.txt")
     nonnames = [w for w in nonnames if w not in notable]  # jieba has 周恩来 and 罗干 as nouns
     seen = set(nonnames) | notable
     for w, tags, freqs in hanlp_core():
         if not 2 <= len(w) <= 3 or w in seen or not all("\u4e00" <= ch <= "\u9fff" for ch in w):
             continue
-        if any(t.startswith(("nr", "ns")) for t in tags) or sum(int(x) for x in freqs if x.isdigit()) < 20:
+        if any(t.startswith(("nr", "ns", "nt", "nz", "nx")) for t in tags) or sum(int(x) for x in freqs if x.isdigit()) < 3:
             continue
         if w[:1] in surname_set or w[:2] in surname_set:
             nonnames.append(w)
@@ -296,8 +296,8 @@ def person_names(surname_set):
     header = """# Source: frequent words of jieba 0.42.1's dictionary (Debian python3-jieba dict.txt, license MIT)
 # that are not names: non-nouns of frequency >= 300 (于是, 获悉), and any other word not tagged as a
 # person name of frequency >= 50 (周年, 卫星, 白皮书); and words of HanLP 1.x CoreNatureDictionary
-# (license Apache-2.0) of frequency >= 20 never tagged as a person or place name that begin with a
-# surname (文明, 顾客, 高潮, which jieba tags nr). A person entity never has exactly this text.
+# (license Apache-2.0) of frequency >= 3 never tagged as a name that begin with a surname (文明,
+# 顾客, 高潮, which jieba tags nr; 楼群, 贺信). A person entity never has exactly this text.
 # Built by tools/build_lexicons.py; do not edit by hand.
 """
     write(os.path.join(OUT, "nonnames.txt"), header, nonnames)
