@@ -215,15 +215,28 @@ def places():
 
 KEY_ORDER = ["level", "code", "province", "full", "short", "ambiguous"]
 
+WORD_TO_SURNAME = 100
+
+def jieba_single_freq():
+    """Frequency of each one-character word in jieba's dictionary (all its tags summed)."""
+    freq = {}
+    with open(os.path.join(GAZ, "jieba", "dict.txt"), encoding="utf-8") as f:
+        for line in f:
+            p = line.split()
+            if len(p) == 3 and len(p[0]) == 1:
+                freq[p[0]] = freq.get(p[0], 0) + int(p[1])
+    return freq
+
 def surnames():
     rows = []
     with open(os.path.join(GAZ, "names", "Chinese_Family_Name_1k.tsv"), encoding="utf-8") as f:
         next(f)
         for line in f:
             p = line.rstrip("\n").split("\t")
-            if len(p) != 2 or not p[1].isdigit():
+            try:
+                name, freq = p[0], round(float(p[1]))  # 163 rows have decimals (萧 73.9, 胥 28.5)
+            except (ValueError, IndexError):
                 continue
-            name, freq = p[0], int(p[1])
             if name in ("冷狐", "殴阳"):    # known typos of 令狐, 欧阳
                 continue
             if not all("\u4e00" <= ch <= "\u9fff" for ch in name):
@@ -236,10 +249,19 @@ def surnames():
     # Half the list are rare surnames that are also function words (还, 其, 同): in weak contexts
     # (a name before a verb) only the common ones are trusted.
     # Common surnames that are far more often function words, numerals or directions in news text.
+    # A surname that is far more often a word of its own (来, 国, 时: its frequency as a
+    # one-character word in jieba's dictionary over WORD_TO_SURNAME times its name frequency) is
+    # not trusted either.
+    word_freq = jieba_single_freq()
     function_chars = set("和于及与同向从对把被将为以在之其也都又还就但而或全各每本该此那这第上下中前后万千百十"
                          "原新老小大多少东西南北亦并")
-    common = [r for r in rows if int(r.split("freq=")[1]) >= 10 and r.split("\t")[0] not in function_chars]
-    header = header.replace("known typos removed.", "known typos removed; frequency >= 10 only.")
+
+    def trusted(row):
+        name, freq = row.split("\t")[0], int(row.split("freq=")[1])
+        return freq >= 10 and name not in function_chars and freq * WORD_TO_SURNAME >= word_freq.get(name, 0)
+
+    common = [r for r in rows if trusted(r)]
+    header = header.replace("known typos removed.", "known typos removed; frequency >= 10 only,\n# and not far more often a word of its own (jieba 0.42.1 dict.txt, license MIT).")
     write(os.path.join(OUT, "surnames_common.txt"), header, common)
     return {r.split("\t")[0] for r in rows}
 
@@ -345,6 +367,17 @@ def positions():
 """
     write(os.path.join(OUT, "positions.txt"), header, rows)
 
+def person_kinds():
+    """Words for kinds of people by occupation or standing (营业员, 漫画家, 渔民, 宇航员): a name often
+    follows one. HanLP's words tagged nnd (职业) that end in a character for a person."""
+    tails = set("家员工者人手师兵士警夫农匠星生医贩徒民练女官妇将娃仔妹姐嫂爷翁娘")
+    rows = sorted({w for w, tags, freqs in hanlp_core()
+                   if "nnd" in tags and len(w) >= 2 and w[-1] in tails and all("\u4e00" <= ch <= "\u9fff" for ch in w)})
+    header = """# Source: HanLP 1.x CoreNatureDictionary (license Apache-2.0), words tagged nnd (职业) that end in a
+# character for a person (家, 员, 工, 手, 师...). Built by tools/build_lexicons.py; do not edit by hand.
+"""
+    write(os.path.join(OUT, "person_kinds.txt"), header, rows)
+
 def verbs():
     """Frequent two-character verbs: a name is often followed by one (李鹏会见, 钟书看到)."""
     rows = []
@@ -432,6 +465,7 @@ def main():
     organizations()
     common_words()
     verbs()
+    person_kinds()
     positions()
     more_places()
     foreign_names()
