@@ -71,14 +71,17 @@ def short_prefecture(name):
         out.append(name[:-1])
     return [s for s in out if len(s) >= 2 and s != name]
 
-def short_county(name):
-    """浏阳市 -> 浏阳; 宁乡县 -> 宁乡; districts (区) keep their full name only."""
+def short_county(name, hanlp_places):
+    """浏阳市 -> 浏阳; 宁乡县 -> 宁乡; a district (区) only where HanLP knows the short name as a
+    place (海淀, 怀柔: 朝阳 and 鼓楼 are also other words, and the rules rank short names low)."""
     if name.endswith("自治县"):
         stem = strip_ethnic(name[:-3])
         return [stem + "县", stem] if len(stem) >= 2 else []
     if (name.endswith("县") or name.endswith("市")) and len(name) >= 3:
         s = name[:-1]
         return [s] if s not in SHORT_STOP else []
+    if name.endswith("区") and len(name) >= 3 and name[:-1] in hanlp_places and name[:-1] not in SHORT_STOP:
+        return [name[:-1]]
     return []
 
 def write(path, header, rows):
@@ -125,6 +128,12 @@ def common_word(words, w):
 
 def places():
     words = jieba_words()
+    # Words HanLP's core dictionary uses mostly as place names (ns its most frequent tag).
+    hanlp_places = set()
+    for w, tags, freqs in hanlp_core():
+        counts = [int(x) if x.isdigit() else 0 for x in freqs]
+        if "ns" in tags and counts[tags.index("ns")] == max(counts):
+            hanlp_places.add(w)
     rows = {}   # text -> attrs; a text claimed by two divisions keeps only what they share
 
     def add(text, **attrs):
@@ -183,7 +192,7 @@ def places():
         if name in SHORT_STOP or common_word(words, name):
             continue   # generic district names: 城区, 郊区, 矿区
         add(name, code=code, level="county", province=pcode, full=name)
-        for s in short_county(name):
+        for s in short_county(name, hanlp_places):
             county_short.append((s, dict(code=code, level="county", province=pcode, full=name)))
     for r in read_csv("streets.csv"):
         name = r["name"]
@@ -203,7 +212,8 @@ def places():
     # (天长 in 连续天长沙): a lexicon of their own, which the rules rank below the others.
     seen = {}
     for text, attrs in county_short:
-        if text in rows or len(text) < 2 or common_word(words, text):
+        # jieba's tags are checked against HanLP's: jieba has 监利 as a verbal noun.
+        if text in rows or len(text) < 2 or (common_word(words, text) and text not in hanlp_places):
             continue
         if text in seen and seen[text].get("code") != attrs["code"]:
             seen[text] = {"level": "county", "ambiguous": "yes"}
