@@ -401,6 +401,10 @@ def verbs():
 """
     write(os.path.join(OUT, "verbs2.txt"), header, rows)
 
+# Words ending in 会 that name an event or a gathering, not a body.
+EVENTS = ("全会", "音乐会", "晚会", "社会", "舞会", "聚会", "博览会", "运动会", "交易会", "展销会", "研讨会", "座谈会",
+          "洽谈会", "招待会", "茶话会", "演唱会", "报告会", "峰会", "年会", "例会", "订货会", "联欢会", "庆祝会")
+
 def organizations():
     """Organization names: jieba's nt words ending in a known organization suffix."""
     suffixes = ("委员会", "委", "局", "厅", "部", "办公室", "院", "署", "领导小组", "工作组", "指挥部", "日报", "报社",
@@ -410,7 +414,7 @@ def organizations():
     # Generic names of kinds of bodies, not of one body.
     generic = set("""党委政府 党组织 基层党组织 党支部 党总支 居委会 村委会 人民政府 政府机关 国家机关 事业单位 党政机关
     企事业单位 职能部门 主管部门 有关部门 相关部门 各级政府 地方政府 中央政府 上级党委 基层组织 群众组织 社会组织
-    联合会 委员会 研究所 研究院 研究中心 中南部 代表团 工作组 领导小组 太空中心 卫生组织 美国公司 外国公司
+    联合会 委员会 研究所 研究院 研究中心 团组织 中南部 代表团 工作组 领导小组 太空中心 卫生组织 美国公司 外国公司
     民间组织 学术团体 人民团体 国有企业 民营企业 外资企业 合资企业 上市公司 子公司 分公司 总公司 母公司""".split())
     rows = []
     with open(os.path.join(GAZ, "jieba", "jieba_nt.txt"), encoding="utf-8") as f:
@@ -418,6 +422,8 @@ def organizations():
             w = line.strip()
             if w in generic or w.endswith("政府"):
                 continue   # X政府 is composed by the rules, which know when X is a division
+            if w.endswith(EVENTS):
+                continue   # meetings and gatherings (七中全会, 音乐会) are events, not bodies
 
             if 3 <= len(w) <= 20 and w.endswith(suffixes) and all("\u4e00" <= ch <= "\u9fff" for ch in w):
                 rows.append(w)
