@@ -31,6 +31,7 @@ void govner_ruleset_free(govner_ruleset *rs) {
     for (size_t i = 0; i < rs->regexes.len; i++)
         pcre2_code_free(rs->regexes.items[i].code);
     VEC_FREE(&rs->regexes);
+    VEC_FREE(&rs->patterns);
     VEC_FREE(&rs->entries);
     VEC_FREE(&rs->lexicons);
     VEC_FREE(&rs->types);

@@ -4,7 +4,7 @@
  * belong to it (the clauses of a rule, the entries of an inline lexicon). rules/README.md is the
  * reference for the language; this file follows its grammar top to bottom:
  *
- *   statement := include | lexicon | class | regex | layer | phase | rule | reject
+ *   statement := include | lexicon | class | regex | pattern | layer | phase | rule | reject
  *              | propagate | merge | jurisdiction | example
  *   pattern   := seq ('|' seq)*
  *   seq       := item*
@@ -329,6 +329,22 @@ static pnode *new_node(parser *p, pnode_kind kind, int n_kids) {
 
 static govner_status parse_alt(pparse *pp, pnode **out);
 
+static int find_pattern(const govner_ruleset *rs, const char *name) {
+    for (size_t i = 0; i < rs->patterns.len; i++)
+        if (strcmp(rs->patterns.items[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static bool has_regex(const govner_ruleset *rs, const pnode *n) {
+    if (n->kind == P_REGEX && !rs->regexes.items[n->id].is_class)
+        return true;
+    for (int i = 0; i < n->n_kids; i++)
+        if (has_regex(rs, n->kids[i]))
+            return true;
+    return false;
+}
+
 static bool at_punct(const pparse *pp, char c) {
     return pp->t < pp->end && pp->t->kind == T_PUNCT && pp->t->punct == c;
 }
@@ -419,8 +435,17 @@ static govner_status parse_prim(pparse *pp, pnode **out) {
     }
     case T_CLASS: {
         int rx = find_regex(p->rs, t->value);
+        int pi = rx < 0 ? find_pattern(p->rs, t->value) : -1;
+        if (pi >= 0) {
+            const named_pattern *np = &p->rs->patterns.items[pi];
+            if (pp->backward && np->has_regex)
+                return tok_error(p, t, "a left context cannot use a regex (pattern '%s' has one)", np->name);
+            n = np->body;
+            pp->t++;
+            break;
+        }
         if (rx < 0)
-            return tok_error(p, t, "unknown class or regex '%%%s'", t->value);
+            return tok_error(p, t, "unknown class, regex or pattern '%%%s'", t->value);
         if (pp->backward && !p->rs->regexes.items[rx].is_class)
             return tok_error(p, t, "a left context cannot use a regex; use a one-character class");
         if (!(n = new_node(p, P_REGEX, 0)))
@@ -1398,7 +1423,7 @@ static govner_status statement(parser *p, token *t) {
     if (strcmp(kw, "class") == 0 || strcmp(kw, "regex") == 0) {
         if (t[1].kind != T_WORD)
             return tok_error(p, &t[1], "expected a name after '%s'", kw);
-        if (find_regex(rs, t[1].value) >= 0)
+        if (find_regex(rs, t[1].value) >= 0 || find_pattern(rs, t[1].value) >= 0)
             return tok_error(p, &t[1], "'%s' is already defined", t[1].value);
         if (t[2].kind != T_REGEX)
             return tok_error(p, &t[2], "expected /regular expression/");
@@ -1406,6 +1431,26 @@ static govner_status statement(parser *p, token *t) {
             return st;
         int rx;
         return compile_regex(p, &t[2], t[1].value, kw[0] == 'c', &rx);
+    }
+    if (strcmp(kw, "pattern") == 0) {
+        if (t[1].kind != T_WORD)
+            return tok_error(p, &t[1], "expected a name after 'pattern'");
+        if (find_regex(rs, t[1].value) >= 0 || find_pattern(rs, t[1].value) >= 0)
+            return tok_error(p, &t[1], "'%s' is already defined", t[1].value);
+        token *end = t + 2;
+        while (end->kind != T_EOL)
+            end++;
+        pparse pp = {.p = p};
+        pnode *body;
+        st = parse_pattern(&pp, t + 2, end, &body);
+        bool captures = pp.caps.len > 0;
+        VEC_FREE(&pp.caps);
+        if (st != GOVNER_OK)
+            return st;
+        if (captures)
+            return tok_error(p, &t[2], "a pattern cannot capture: put the capture in the rule around %%%s", t[1].value);
+        named_pattern np = {.name = t[1].value, .body = body, .has_regex = has_regex(rs, body)};
+        return VEC_PUSH(&rs->patterns, np) ? GOVNER_OK : nomem(p);
     }
     if (strcmp(kw, "layer") == 0) {
         if (t[1].kind != T_WORD)

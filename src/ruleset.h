@@ -178,12 +178,20 @@ typedef struct {
     uint32_t layer;         /* entities of one layer never overlap in the output */
 } entity_type;
 
+/* `pattern NAME P`: a piece of pattern that rules use as %NAME (the nodes are shared). */
+typedef struct {
+    const char *name;
+    pnode *body;
+    bool has_regex;         /* holds a regex that is not a class: not usable in a left context */
+} named_pattern;
+
 struct govner_ruleset {
     arena mem;
     trie trie;
     VEC(lex_entry) entries;
     VEC(lexicon) lexicons;
     VEC(regex_def) regexes;
+    VEC(named_pattern) patterns;
     VEC(entity_type) types;
     VEC(const char *) layers;
     VEC(phase) phases;

@@ -32,6 +32,37 @@ static void test_errors_have_positions(void **state) {
     expect_error("  indented\n", 1, 3, "indented line outside");
     expect_error("lexicon x\n  词 bad\n", 2, 5, "expected key=value");
     expect_error("phase a\nrule r\n  left /x/\n  match o=\"x\"\n  emit place o\n", 3, 8, "left context cannot use a regex");
+    expect_error("pattern p n=\"x\"\n", 1, 11, "a pattern cannot capture");
+    expect_error("pattern p \"x\"\npattern p \"y\"\n", 2, 9, "'p' is already defined");
+    expect_error("pattern p\n", 1, 10, "expected a pattern");
+    expect_error("pattern p /x/\nphase a\nrule r\n  left %p\n  match o=\"y\"\n  emit place o\n", 4, 8,
+                 "pattern 'p' has one");
+    expect_error("phase a\nrule r\n  match o=%nope\n  emit place o\n", 3, 11, "unknown class, regex or pattern '%nope'");
+}
+
+/* `pattern NAME P` names a piece of pattern; rules use it as %NAME, in a match or a context. */
+static void test_named_pattern(void **state) {
+    (void)state;
+    govner_error err;
+    govner_ruleset *rs = rules_from("layer names person place\n"
+                                    "lexicon surname\n  王\n  和\n"
+                                    "pattern given /\\p{sc=Han}{1,2}/\n"
+                                    "pattern post (\"部长\" | \"主任\")\n"
+                                    "pattern not_he !\"和\"\n"
+                                    "phase a\n"
+                                    "rule r\n  left %post\n  match %not_he n=(@surname %given)\n  right \"说\"\n  emit person n\n",
+                                    &err, NULL);
+    if (!rs)
+        fail_msg("%s:%d:%d: %s", err.file, err.line, err.column, err.message);
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "部长王小明说");
+    assert_non_null(find_entity(m, "person", "王小明"));
+    match_ok(m, "主任和小明说");     /* the pattern's negative lookahead */
+    assert_int_equal(govner_entity_count(m), 0);
+    match_ok(m, "王小明说");         /* the pattern in the left context */
+    assert_int_equal(govner_entity_count(m), 0);
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
 }
 
 static void test_include_and_lexicon_files(void **state) {
@@ -88,6 +119,7 @@ static void test_failing_example_is_reported(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_errors_have_positions),
+        cmocka_unit_test(test_named_pattern),
         cmocka_unit_test(test_include_and_lexicon_files),
         cmocka_unit_test(test_include_cycle),
         cmocka_unit_test(test_missing_file),
