@@ -358,6 +358,23 @@ def common_words():
 # Built by tools/build_lexicons.py; do not edit by hand.
 """
     write(os.path.join(OUT, "words2.txt"), header, rows)
+    # Three-character words: a name does not start inside one either (手续费 holds no 费最高).
+    hanlp3 = {w: (tags, sum(int(x) for x in freqs if x.isdigit())) for w, tags, freqs in hanlp_core() if len(w) == 3}
+    notable = shipped_words("notable_persons.txt", "notable_foreign.txt")
+    rows = []
+    with open(os.path.join(GAZ, "jieba", "dict.txt"), encoding="utf-8") as f:
+        for line in f:
+            p = line.split()
+            if len(p) != 3 or len(p[0]) != 3 or int(p[1]) < 100 or p[0] in notable:
+                continue
+            if p[2][:2] in ("nr", "ns", "nt"):
+                tags, freq = hanlp3.get(p[0], ([], 0))
+                if not tags or freq < 20 or any(t.startswith(("nr", "ns", "nt")) for t in tags):
+                    continue
+            if all("\u4e00" <= ch <= "\u9fff" for ch in p[0]):
+                rows.append(p[0])
+    write(os.path.join(OUT, "words3.txt"), header.replace("two-character words of frequency >= 200",
+                                                          "three-character words of frequency >= 100"), rows)
 
 def positions():
     """Occupations and posts that name a person's role (导演, 律师, 董事长), from HanLP's words tagged
