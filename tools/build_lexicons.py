@@ -417,6 +417,14 @@ def verbs():
 # python3-jieba dict.txt, license MIT). Built by tools/build_lexicons.py; do not edit by hand.
 """
     write(os.path.join(OUT, "verbs2.txt"), header, rows)
+    # Less frequent verbs: only after a name in general text (邹志堂抓获), not as a context elsewhere.
+    rows = []
+    with open(os.path.join(GAZ, "jieba", "dict.txt"), encoding="utf-8") as f:
+        for line in f:
+            p = line.split()
+            if len(p) == 3 and len(p[0]) == 2 and p[2] == "v" and 200 <= int(p[1]) < 1000:
+                rows.append(p[0])
+    write(os.path.join(OUT, "verbs2_more.txt"), header.replace("frequency >= 1000", "frequency 200 to 999"), rows)
 
 # Words ending in 会 that name an event or a gathering, not a body.
 EVENTS = ("全会", "音乐会", "晚会", "社会", "舞会", "聚会", "博览会", "运动会", "交易会", "展销会", "研讨会", "座谈会",
