@@ -36,42 +36,100 @@ static bool same_text(const govner_matcher *m, const cand *a, uint32_t start) {
     return memcmp(m->cps + a->start, m->cps + start, len * sizeof *m->cps) == 0;
 }
 
-static bool propagate(govner_matcher *m, const pass *ps) {
-    /* Distinct texts of the type, at least two code points; one scan of the text looks for them
-     * by their first code point. */
-    VEC(uint32_t) seeds = {0};
-    for (size_t i = 0; i < m->ents.len; i++) {
+static size_t table_size(size_t n) {
+    size_t size = 16;
+    while (size < n * 2)
+        size *= 2;
+    return size;
+}
+
+/* The distinct texts of the entities of `type`: group[i] is the text number of ents[i] (UINT32_MAX
+ * for other types), first[g] the first entity with text g. Hashing keeps this linear in the
+ * number of entities: a long document has thousands of mentions. */
+typedef struct {
+    uint32_t *group, *first;
+    uint32_t n;
+} text_groups;
+
+static void groups_free(text_groups *g) {
+    free(g->group);
+    free(g->first);
+}
+
+static bool groups_build(const govner_matcher *m, uint32_t type, text_groups *g) {
+    size_t n = m->ents.len, size = table_size(n);
+    g->n = 0;
+    g->group = malloc((n + 1) * sizeof *g->group);
+    g->first = malloc((n + 1) * sizeof *g->first);
+    uint32_t *slots = calloc(size, sizeof *slots); /* text number + 1 */
+    if (!g->group || !g->first || !slots) {
+        free(slots);
+        groups_free(g);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
         const cand *e = &m->ents.items[i];
-        if (e->type != ps->type || e->end - e->start < 2)
+        g->group[i] = UINT32_MAX;
+        if (e->type != type)
             continue;
-        bool dup = false;
-        for (size_t j = 0; j < seeds.len && !dup; j++) {
-            const cand *o = &m->ents.items[seeds.items[j]];
-            dup = o->end - o->start == e->end - e->start && same_text(m, o, e->start);
-        }
-        if (!dup && !VEC_PUSH(&seeds, (uint32_t)i)) {
-            VEC_FREE(&seeds);
-            return false;
+        uint32_t len = e->end - e->start;
+        size_t h = (size_t)hash_bytes(len, (const char *)(m->cps + e->start), len * sizeof *m->cps) & (size - 1);
+        for (;; h = (h + 1) & (size - 1)) {
+            if (!slots[h]) {
+                g->first[g->n] = (uint32_t)i;
+                slots[h] = ++g->n;
+                g->group[i] = g->n - 1;
+                break;
+            }
+            const cand *o = &m->ents.items[g->first[slots[h] - 1]];
+            if (o->end - o->start == len && same_text(m, o, e->start)) {
+                g->group[i] = slots[h] - 1;
+                break;
+            }
         }
     }
-    /* A new mention fills a gap, or replaces a shorter mention of the same type that it covers
-     * (许达 -> 许达哲); it never displaces anything else of its layer. */
-    if (seeds.len == 0)
-        return true;
+    free(slots);
+    return true;
+}
+
+static size_t pair_slot(uint32_t a, uint32_t b, size_t size) {
+    return (size_t)((((uint64_t)a << 21) | b) * 0x9E3779B97F4A7C15ull >> 20) & (size - 1);
+}
+
+static bool propagate(govner_matcher *m, const pass *ps) {
+    /* Distinct texts of the type, at least two code points (seeds); one scan of the text looks
+     * for them by their first two code points. */
+    text_groups g;
+    if (!groups_build(m, ps->type, &g))
+        return false;
+    size_t size = table_size(g.n);
+    uint32_t *head = calloc(size, sizeof *head), *next = calloc(g.n + 1, sizeof *next); /* seed + 1 */
     const govner_ruleset *rs = m->rs;
     uint32_t layer = rs->types.items[ps->type].layer;
     uint32_t *owner = calloc(m->n + 1, sizeof *owner);
-    bool ok = owner != NULL;
-    for (size_t i = 0; ok && i < m->ents.len; i++) {
+    bool ok = head && next && owner;
+    size_t n_seeds = 0;
+    for (uint32_t t = 0; ok && t < g.n; t++) {
+        const cand *o = &m->ents.items[g.first[t]];
+        if (o->end - o->start < 2)
+            continue;
+        size_t h = pair_slot(m->cps[o->start], m->cps[o->start + 1], size);
+        next[t] = head[h];
+        head[h] = t + 1;
+        n_seeds++;
+    }
+    /* A new mention fills a gap, or replaces a shorter mention of the same type that it covers
+     * (许达 -> 许达哲); it never displaces anything else of its layer. */
+    for (size_t i = 0; ok && n_seeds && i < m->ents.len; i++) {
         const cand *e = &m->ents.items[i];
         if (rs->types.items[e->type].layer == layer)
             for (uint32_t p = e->start; p < e->end; p++)
                 owner[p] = (uint32_t)i + 1;
     }
-    for (uint32_t p = 0; ok && p < m->n; p++)
-        for (size_t j = 0; ok && j < seeds.len; j++) {
-            const cand *o = &m->ents.items[seeds.items[j]];
-            if (m->cps[o->start] != m->cps[p] || o->start == p || !same_text(m, o, p))
+    for (uint32_t p = 0; ok && n_seeds && p + 1 < m->n; p++)
+        for (uint32_t t = head[pair_slot(m->cps[p], m->cps[p + 1], size)]; ok && t; t = next[t - 1]) {
+            const cand *o = &m->ents.items[g.first[t - 1]];
+            if (o->start == p || !same_text(m, o, p))
                 continue;
             uint32_t end = p + (o->end - o->start);
             int priority = ps->priority;
@@ -95,79 +153,73 @@ static bool propagate(govner_matcher *m, const pass *ps) {
             ok = VEC_PUSH(&m->cands, c);
         }
     free(owner);
-    VEC_FREE(&seeds);
+    free(head);
+    free(next);
+    groups_free(&g);
     return ok && resolve(m);
 }
 
 static bool merge(govner_matcher *m, const pass *ps) {
-    for (size_t i = 0; i < m->ents.len; i++) {
-        cand *e = &m->ents.items[i];
-        if (e->type != ps->type)
-            continue;
-        /* Only the first mention of a text gathers; later ones copy its result. */
-        bool seen = false;
-        for (size_t j = 0; j < i && !seen; j++) {
-            const cand *o = &m->ents.items[j];
-            seen = o->type == e->type && o->end - o->start == e->end - e->start && same_text(m, o, e->start);
-        }
-        if (seen)
-            continue;
+    /* The mentions of each text, in text order (ents are sorted by start): a counting sort by
+     * text number. */
+    text_groups g;
+    if (!groups_build(m, ps->type, &g))
+        return false;
+    size_t n = m->ents.len;
+    uint32_t *at = calloc((size_t)g.n + 1, sizeof *at), *order = malloc((n + 1) * sizeof *order);
+    bool ok = at && order;
+    for (size_t i = 0; ok && i < n; i++)
+        if (g.group[i] != UINT32_MAX)
+            at[g.group[i] + 1]++;
+    for (uint32_t t = 0; ok && t < g.n; t++)
+        at[t + 1] += at[t];
+    for (size_t i = 0; ok && i < n; i++)
+        if (g.group[i] != UINT32_MAX)
+            order[at[g.group[i]]++] = (uint32_t)i;
+    /* at[t] is now the end of text t's members; they start at at[t - 1] (0 for the first). */
+    for (uint32_t t = 0; ok && t < g.n; t++) {
+        uint32_t from = t ? at[t - 1] : 0, to = at[t];
         VEC(const char *) vals = {0};
-        size_t group[4096];
-        size_t n_group = 0;
-        for (size_t j = i; j < m->ents.len && n_group < 4096; j++) {
-            cand *o = &m->ents.items[j];
-            if (o->type != e->type || o->end - o->start != e->end - e->start || !same_text(m, o, e->start))
-                continue;
-            group[n_group++] = j;
-            for (uint32_t a = 0; a < o->n_attrs; a++) {
+        for (uint32_t k = from; ok && k < to; k++) {
+            const cand *o = &m->ents.items[order[k]];
+            for (uint32_t a = 0; ok && a < o->n_attrs; a++) {
                 if (strcmp(o->attrs[a].key, ps->attr) != 0)
                     continue;
-                for (size_t v = 0; v < o->attrs[a].n_values; v++) {
+                for (size_t v = 0; ok && v < o->attrs[a].n_values; v++) {
                     bool dup = false;
                     for (size_t w = 0; w < vals.len && !dup; w++)
                         dup = strcmp(vals.items[w], o->attrs[a].values[v]) == 0;
-                    if (!dup && !VEC_PUSH(&vals, o->attrs[a].values[v])) {
-                        VEC_FREE(&vals);
-                        return false;
-                    }
+                    ok = dup || VEC_PUSH(&vals, o->attrs[a].values[v]);
                 }
             }
         }
-        const char **copy = arena_alloc(&m->mem, (vals.len + 1) * sizeof *copy);
-        if (!copy) {
-            VEC_FREE(&vals);
-            return false;
-        }
-        if (vals.len)
+        const char **copy = ok ? arena_alloc(&m->mem, (vals.len + 1) * sizeof *copy) : NULL;
+        ok = copy != NULL;
+        if (ok && vals.len)
             memcpy(copy, vals.items, vals.len * sizeof *copy);
         govner_attr merged = {.key = ps->attr, .values = copy, .n_values = vals.len, .is_list = 1};
         VEC_FREE(&vals);
-        for (size_t g = 0; g < n_group; g++) {
-            cand *o = &m->ents.items[group[g]];
+        for (uint32_t k = from; ok && k < to; k++) {
+            cand *o = &m->ents.items[order[k]];
             uint32_t a = 0;
             while (a < o->n_attrs && strcmp(o->attrs[a].key, ps->attr) != 0)
                 a++;
-            if (a == o->n_attrs) {
-                govner_attr *na = arena_alloc(&m->mem, (o->n_attrs + 1) * sizeof *na);
-                if (!na)
-                    return false;
-                if (o->n_attrs)
-                    memcpy(na, o->attrs, o->n_attrs * sizeof *na);
-                o->attrs = na;
-                o->n_attrs++;
-            } else {
-                /* Attribute arrays may be shared with the lexicon: copy before writing. */
-                govner_attr *na = arena_alloc(&m->mem, o->n_attrs * sizeof *na);
-                if (!na)
-                    return false;
+            /* Attribute arrays may be shared with the lexicon: copy before writing. */
+            govner_attr *na = arena_alloc(&m->mem, (o->n_attrs + (a == o->n_attrs)) * sizeof *na);
+            if (!(ok = na != NULL))
+                break;
+            if (o->n_attrs)
                 memcpy(na, o->attrs, o->n_attrs * sizeof *na);
-                o->attrs = na;
-            }
+            o->attrs = na;
+            if (a == o->n_attrs)
+                o->n_attrs++;
             o->attrs[a] = merged;
         }
     }
-    return true;
+    free(at);
+    free(order);
+    groups_free(&g);
+    return ok;
 }
 
 /* Replace {province} / {province_short} in s, or NULL when s holds a template and no province is known. */

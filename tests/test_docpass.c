@@ -52,6 +52,45 @@ static void test_propagate_and_merge(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* Thousands of distinct names in one document: every later mention is found and carries the
+ * titles of the first (the passes group mentions by text with a hash table). */
+static void test_propagate_many_names(void **state) {
+    (void)state;
+    static const char *chars[] = {"明", "华", "建", "国", "平", "志", "军", "伟", "强", "文", "杰", "刚", "勇",
+                                  "敏", "静", "丽", "艳", "芳", "燕", "玲", "秀", "英", "慧", "巧", "美", "娜",
+                                  "惠", "珠", "翠", "雅", "芝", "玉", "萍", "红", "霞", "春", "秋", "冬", "兰",
+                                  "梅", "竹", "松", "林", "森", "涛", "波", "海", "山", "峰", "川"};
+    enum { N_CHARS = sizeof chars / sizeof *chars, N = N_CHARS * N_CHARS };
+    size_t cap = (size_t)N * 64, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < N; i++)
+            len += (size_t)snprintf(text + len, cap - len, pass ? "会前，许%s%s看望。" : "书记许%s%s出席。",
+                                    chars[i / N_CHARS], chars[i % N_CHARS]);
+    govner_ruleset *rs = must_load(rules);
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, text);
+    size_t persons = 0, later = 0;
+    for (size_t i = 0; i < govner_entity_count(m); i++) {
+        const govner_entity *e = govner_entity_at(m, i);
+        if (strcmp(e->type, "person") != 0)
+            continue;
+        persons++;
+        assert_int_equal(e->end - e->start, 3);
+        if (e->start >= (size_t)N * 8) /* past the first part: 书记许明华出席。 is 8 code points */
+            later += strcmp(e->rule, "propagate") == 0;
+        const char *title = govner_entity_attr(e, "titles");
+        assert_non_null(title);
+        assert_string_equal(title, "书记");
+    }
+    assert_int_equal(persons, 2 * N);
+    assert_int_equal(later, N);
+    free(text);
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 /* reject TYPE "file": a word list kept outside the automaton; a literal spelled like the file's
  * name is a different thing. */
 static void test_reject_word_list(void **state) {
@@ -93,6 +132,7 @@ static void test_jurisdiction(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_propagate_and_merge),
+        cmocka_unit_test(test_propagate_many_names),
         cmocka_unit_test(test_reject_word_list),
         cmocka_unit_test(test_jurisdiction),
     };
