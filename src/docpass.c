@@ -356,18 +356,39 @@ bool docpass_prepare(govner_ruleset *rs) {
             ps->province_of = arena_alloc(&rs->mem, rs->entries.len + 1);
             if (!ps->province_of)
                 return false;
+            /* The provinces by the hash of their code, so each entry below costs one probe. */
+            enum { SLOTS = 128 };
+            int8_t slot[SLOTS];
+            memset(slot, -1, sizeof slot);
+            for (size_t q = 0; q < ps->n_provinces; q++) {
+                size_t h = (size_t)hashes[q] & (SLOTS - 1);
+                while (slot[h] >= 0)
+                    h = (h + 1) & (SLOTS - 1);
+                slot[h] = (int8_t)q;
+            }
             for (size_t e = 0; e < rs->entries.len; e++) {
                 const lex_entry *le = &rs->entries.items[e];
                 ps->province_of[e] = -1;
                 if (le->lex != ps->lex)
                     continue;
-                const char *code = entry_attr(le, "province");
+                /* Its `province`, else its own `code`: one walk over the attributes. */
+                const char *code = NULL, *prov = NULL, *k = le->packed;
+                for (uint32_t a = 0; a < le->n_attrs; a++, k = entry_attr_next(k)) {
+                    if (strcmp(k, "province") == 0)
+                        prov = entry_attr_value(k);
+                    else if (strcmp(k, "code") == 0)
+                        code = entry_attr_value(k);
+                }
+                if (prov)
+                    code = prov;
                 if (!code)
-                    code = entry_attr(le, "code");
-                uint64_t h = code ? hash_bytes(0, code, strlen(code)) : 0;
-                for (size_t q = 0; code && q < ps->n_provinces; q++)
-                    if (hashes[q] == h && strcmp(entry_attr(ps->provinces[q], "code"), code) == 0)
-                        ps->province_of[e] = (int8_t)q;
+                    continue;
+                uint64_t h = hash_bytes(0, code, strlen(code));
+                for (size_t i = (size_t)h & (SLOTS - 1); slot[i] >= 0; i = (i + 1) & (SLOTS - 1))
+                    if (hashes[slot[i]] == h && strcmp(entry_attr(ps->provinces[slot[i]], "code"), code) == 0) {
+                        ps->province_of[e] = slot[i];
+                        break;
+                    }
             }
         }
     return true;

@@ -122,14 +122,14 @@ govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *lin
 
     if (rs->lexicons.items[lex].exact)
         return exact_add(rs, lex, line + t0, tlen, attrs, n_attrs, file, line_no, err);
-    uint32_t node = trie_insert(&rs->trie, line + t0, tlen);
+    uint32_t cps;
+    uint32_t node = trie_insert(&rs->trie, line + t0, tlen, &cps);
     if (node == TRIE_NONE)
         return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
     for (int32_t e = rs->trie.value[node]; e >= 0; e = rs->entries.items[e].next)
         if (rs->entries.items[e].lex == lex)
             return GOVNER_OK; /* a duplicate in one lexicon adds nothing */
 
-    uint32_t cps = (uint32_t)utf8_length(line + t0, tlen);
     lex_entry ent = {.lex = lex, .next = rs->trie.value[node], .packed = attrs, .n_attrs = (uint32_t)n_attrs,
                      .length = cps};
     ent.text = arena_strndup(&rs->mem, line + t0, tlen);

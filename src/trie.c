@@ -85,10 +85,11 @@ static bool grow(trie *t) {
     return true;
 }
 
-uint32_t trie_insert(trie *t, const char *s, size_t len) {
+uint32_t trie_insert(trie *t, const char *s, size_t len, uint32_t *n_cps) {
     uint32_t node = TRIE_ROOT, first = 0;
     size_t i = 0;
-    for (int depth = 0; i < len; depth++) {
+    uint32_t depth = 0;
+    for (; i < len; depth++) {
         uint32_t cp;
         int n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
         if (n == 0)
@@ -115,6 +116,8 @@ uint32_t trie_insert(trie *t, const char *s, size_t len) {
         }
         node = next;
     }
+    if (n_cps)
+        *n_cps = depth;
     return node;
 }
 

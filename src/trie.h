@@ -60,9 +60,9 @@ static inline bool trie_pair_maybe(const trie *t, uint32_t c1, uint32_t c2) {
 bool trie_init(trie *t);
 void trie_free(trie *t);
 
-/* Node reached by the code points of s[0..len) (valid UTF-8), creating nodes as needed.
- * TRIE_NONE when out of memory. */
-uint32_t trie_insert(trie *t, const char *s, size_t len);
+/* Node reached by the code points of s[0..len) (valid UTF-8), creating nodes as needed; their
+ * number in *n_cps when not NULL. TRIE_NONE when out of memory or not valid UTF-8. */
+uint32_t trie_insert(trie *t, const char *s, size_t len, uint32_t *n_cps);
 
 /* The edge out of `node` (not the root) by `cp`, or NULL. */
 static inline const trie_slot *trie_edge(const trie *t, uint32_t node, uint32_t cp) {

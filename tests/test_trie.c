@@ -6,20 +6,24 @@ static void test_insert_and_find(void **state) {
     (void)state;
     trie t;
     assert_true(trie_init(&t));
-    uint32_t a = trie_insert(&t, "湖南", strlen("湖南"));
-    uint32_t b = trie_insert(&t, "湖南省", strlen("湖南省"));
-    uint32_t c = trie_insert(&t, "湖北", strlen("湖北"));
+    uint32_t a = trie_insert(&t, "湖南", strlen("湖南"), NULL);
+    uint32_t b = trie_insert(&t, "湖南省", strlen("湖南省"), NULL);
+    uint32_t c = trie_insert(&t, "湖北", strlen("湖北"), NULL);
     assert_int_not_equal(a, TRIE_NONE);
     assert_int_not_equal(a, b);
     assert_int_not_equal(a, c);
-    assert_int_equal(trie_insert(&t, "湖南", strlen("湖南")), a); /* same path, same node */
+    assert_int_equal(trie_insert(&t, "湖南", strlen("湖南"), NULL), a); /* same path, same node */
     assert_int_equal(trie_find(&t, "湖南省", strlen("湖南省")), b);
     assert_int_equal(trie_find(&t, "湖", strlen("湖")), trie_step(&t, TRIE_ROOT, 0x6E56));
     assert_int_equal(trie_find(&t, "湖东", strlen("湖东")), TRIE_NONE);
     /* Astral code points take the hashed path even at the root. */
-    uint32_t d = trie_insert(&t, "\xF0\xA0\x80\x80", 4);
+    uint32_t n_cps = 0;
+    uint32_t d = trie_insert(&t, "\xF0\xA0\x80\x80", 4, &n_cps);
+    assert_int_equal(n_cps, 1);
+    assert_int_not_equal(trie_insert(&t, "湖南省长沙", strlen("湖南省长沙"), &n_cps), TRIE_NONE);
+    assert_int_equal(n_cps, 5);
     assert_int_equal(trie_find(&t, "\xF0\xA0\x80\x80", 4), d);
-    assert_int_equal(trie_insert(&t, "\xFF", 1), TRIE_NONE); /* invalid UTF-8 */
+    assert_int_equal(trie_insert(&t, "\xFF", 1, NULL), TRIE_NONE); /* invalid UTF-8 */
     trie_free(&t);
 }
 
@@ -31,7 +35,7 @@ static void test_many_entries_grow(void **state) {
     uint32_t nodes[5000];
     for (int i = 0; i < 5000; i++) {
         int n = snprintf(buf, sizeof buf, "词%d号", i);
-        nodes[i] = trie_insert(&t, buf, (size_t)n);
+        nodes[i] = trie_insert(&t, buf, (size_t)n, NULL);
         assert_int_not_equal(nodes[i], TRIE_NONE);
     }
     for (int i = 0; i < 5000; i++) {
