@@ -57,12 +57,17 @@ echo
 t_gov=$(median_seconds "$govner" --rules "$rules" --lines "$corpus")
 # The same text as one document (matched in 1 MiB segments): no cost may grow faster than the text.
 t_doc=$(median_seconds "$govner" --rules "$rules" "$corpus")
+# The same with one worker per core (output identical): grep has one thread, so the ratios above
+# compare one core with one core.
+cores=$(nproc)
+t_govj=$(median_seconds "$govner" --rules "$rules" --lines -j "$cores" "$corpus")
 t_grep=$(median_seconds grep -c -F -f "$tmp/places.txt" "$corpus")
 # grep -c stops reading a line at its first match; -o finds every occurrence, as govner does.
 t_grepo=$(median_seconds grep -o -F -f "$tmp/places.txt" "$corpus")
 t_wc=$(median_seconds wc -m "$corpus")
 r_gov=$(rate "$bytes" "$t_gov")
 r_doc=$(rate "$bytes" "$t_doc")
+r_govj=$(rate "$bytes" "$t_govj")
 r_grep=$(rate "$bytes" "$t_grep")
 r_grepo=$(rate "$bytes" "$t_grepo")
 r_wc=$(rate "$bytes" "$t_wc")
@@ -89,6 +94,7 @@ fi
 printf '%-44s %10s %14s\n' "command" "MB/s" "govner / it"
 printf '%-44s %10s %14s\n' "govner --lines (all rules)" "$r_gov" "1.00"
 printf '%-44s %10s %14s\n' "govner, the corpus as one document" "$r_doc" "$(ratio "$r_gov" "$r_doc")"
+printf '%-44s %10s %14s\n' "govner --lines -j $cores (one worker per core)" "$r_govj" "$(ratio "$r_gov" "$r_govj")"
 printf '%-44s %10s %14s\n' "grep -c -F -f ($n_places place names)" "$r_grep" "$(ratio "$r_gov" "$r_grep")"
 printf '%-44s %10s %14s\n' "grep -o -F -f (same names, every match)" "$r_grepo" "$(ratio "$r_gov" "$r_grepo")"
 printf '%-44s %10s %14s\n' "wc -m" "$r_wc" "$(ratio "$r_gov" "$r_wc")"

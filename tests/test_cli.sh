@@ -75,6 +75,28 @@ assert rows[2]["error"] is True and rows[2]["line"] == 3
 PY
 check "--jsonl failures: reasons on stderr" sh -c "grep -q 'limit' '$tmp/fail.err' && grep -q 'line 3' '$tmp/fail.err'"
 
+# --lines with -j: blocks of lines matched by several workers give exactly the output and the
+# messages (in order) of one, across blocks, with failed lines and repaired ones among them
+python3 - "$report" > "$tmp/many.jsonl" <<'PY'
+import json, sys
+lines = [l for l in open(sys.argv[1], encoding="utf-8").read().split("。") if l.strip()]
+for i in range(3000):
+    if i % 701 == 5:
+        print("not json")
+    else:
+        print(json.dumps({"id": i, "text": lines[i % len(lines)]}, ensure_ascii=False))
+PY
+printf '{"id":"bad","text":"长沙\\u0000湖南"}\n' >> "$tmp/many.jsonl"
+g --jsonl < "$tmp/many.jsonl" > "$tmp/many1.jsonl" 2> "$tmp/many1.err"
+rc1=$?
+g -j 3 --jsonl < "$tmp/many.jsonl" > "$tmp/many3.jsonl" 2> "$tmp/many3.err"
+rc3=$?
+check "--lines -j 3: same exit status" [ "$rc1" -eq 1 ] && [ "$rc3" -eq 1 ]
+check "--lines -j 3: one record per line" [ "$(wc -l < "$tmp/many3.jsonl")" -eq 3001 ]
+check "--lines -j 3: output identical to -j 1" cmp -s "$tmp/many1.jsonl" "$tmp/many3.jsonl"
+check "--lines -j 3: messages identical to -j 1" cmp -s "$tmp/many1.err" "$tmp/many3.err"
+check "--lines -j 3: five failed lines reported" [ "$(grep -c 'error:' "$tmp/many3.err")" -eq 5 ]
+
 # Batches: files and directories, JSON Lines with source, -o mirrors the tree, -j does not change output
 mkdir -p "$tmp/in/a/b" "$tmp/outdir"
 cp "$report" "$tmp/in/a/report.txt"

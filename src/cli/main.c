@@ -40,7 +40,7 @@ static const char usage_text[] =
     "  --jsonl            read JSON Lines: {\"text\": ..., other fields copied to the output}\n"
     "  --rules DIR        rule set to use (default: the installed or in-tree rules)\n"
     "  -o, --output DIR   write one JSON file per input file under DIR, mirroring the input tree\n"
-    "  -j, --jobs N       worker threads for batches (default 1); output does not depend on N\n"
+    "  -j, --jobs N       worker threads for batches and --lines (default 1); output does not depend on N\n"
     "  --format FMT       json (default) or tsv\n"
     "  --encoding ENC     input encoding (default: UTF-8, GB18030 detected); any iconv name\n"
     "  --explain          add to each entity the rule, captures and lexicon entries behind it\n"
@@ -623,30 +623,78 @@ static bool jsonl_record(const char *line, json_object **obj, char **fields, cha
 }
 
 /* Each line of f is a document. Returns the number of lines that failed. */
-static int run_lines(const govner_ruleset *rs, FILE *f, const char *source, bool *io_error) {
-    govner_matcher *m = new_matcher(rs);
-    if (!m) {
-        errorf("out of memory");
-        return 1;
-    }
-    char *src = source ? json_escape_path(source) : NULL;
-    char *line = NULL;
-    size_t cap = 0;
+/* --lines reads blocks of lines; a block's output and messages are built apart and written in input
+ * order, so that -j N workers give exactly the output of one. */
+#define BLOCK_LINES 512
+#define BLOCK_BYTES (512 * 1024)
+
+typedef VEC(char) text_buf;
+
+static bool buf_printf(text_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool buf_printf(text_buf *b, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || !VEC_RESERVE(b, (size_t)n + 1))
+        return false;
+    va_start(ap, fmt);
+    vsnprintf(b->items + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return true;
+}
+
+typedef struct {
+    text_buf data;          /* the lines, each followed by a NUL */
+    VEC(size_t) offs;       /* where each line starts in data; its length is up to the next */
+    long first;             /* number of the first line */
+    text_buf out, msgs;     /* what the block writes to stdout and to stderr */
+    int failures;
+    bool oom, done;
+} line_block;
+
+static void block_free(line_block *b) {
+    VEC_FREE(&b->data);
+    VEC_FREE(&b->offs);
+    VEC_FREE(&b->out);
+    VEC_FREE(&b->msgs);
+}
+
+/* Read up to BLOCK_LINES lines (or about BLOCK_BYTES) into b. False at the end of the input, or on
+ * a read error (*read_error set) or no memory (b->oom). */
+static bool block_read(FILE *f, line_block *b, long first, char **line, size_t *cap, bool *read_error) {
+    b->first = first;
     ssize_t n;
-    long line_no = 0;
-    int failures = 0;
-    while ((n = getline(&line, &cap, f)) >= 0) {
-        line_no++;
-        if (n > 0 && line[n - 1] == '\n')
-            line[--n] = '\0';
-        if (n > 0 && line[n - 1] == '\r')
-            line[--n] = '\0';
-        char name[64];
-        snprintf(name, sizeof name, "line %ld", line_no);
+    while (b->offs.len < BLOCK_LINES && b->data.len < BLOCK_BYTES && (n = getline(line, cap, f)) >= 0) {
+        if (n > 0 && (*line)[n - 1] == '\n')
+            n--;
+        if (n > 0 && (*line)[n - 1] == '\r')
+            n--;
+        if (!VEC_PUSH(&b->offs, b->data.len) || !VEC_RESERVE(&b->data, (size_t)n + 1)) {
+            b->oom = true;
+            return false;
+        }
+        memcpy(b->data.items + b->data.len, *line, (size_t)n);
+        b->data.len += (size_t)n;
+        b->data.items[b->data.len++] = '\0';
+    }
+    if (ferror(f))
+        *read_error = true;
+    return b->offs.len > 0;
+}
+
+/* Match every line of the block, building its output and messages. */
+static void block_process(govner_matcher *m, line_block *b, const char *source, const char *src) {
+    for (size_t i = 0; i < b->offs.len && !b->oom; i++) {
+        char *line = b->data.items + b->offs.items[i];
+        size_t end = i + 1 < b->offs.len ? b->offs.items[i + 1] : b->data.len;
+        size_t n = end - b->offs.items[i] - 1;
+        long line_no = b->first + (long)i;
         char where[PATH_MAX + 64];
-        snprintf(where, sizeof where, "%s%s%s", source ? source : "", source ? ": " : "", name);
+        snprintf(where, sizeof where, "%s%sline %ld", source ? source : "", source ? ": " : "", line_no);
         char *fields = NULL, *text = line;
-        size_t text_len = (size_t)n;
+        size_t text_len = n;
         json_object *obj = NULL;
         result r = {0};
         if (opt.jsonl && !jsonl_record(line, &obj, &fields, &text, &text_len, &r.error, where)) {
@@ -655,46 +703,181 @@ static int run_lines(const govner_ruleset *rs, FILE *f, const char *source, bool
         char *prefix = NULL;
         if (asprintf(&prefix, "%s%s%s%s\"line\":%ld", fields ? fields : "", src ? "\"source\":" : "", src ? src : "",
                      src ? "," : "", line_no) < 0) {
-            errorf("out of memory");
-            failures++;
-            json_object_put(obj);
-            free(fields);
-            break;
+            prefix = NULL;
+            b->oom = true;
         }
-        if (!r.error)
+        if (prefix && !r.error)
             process_text(m, text, text_len, where, prefix, &r);
         json_object_put(obj);
         free(fields);
-        if (r.warning)
-            warnf("%s", r.warning);
-        if (r.error) {
-            errorf("%s", r.error);
-            failures++;
+        bool ok = prefix != NULL;
+        if (ok && r.warning && !opt.quiet)
+            ok = buf_printf(&b->msgs, "govner: warning: %s\n", r.warning);
+        if (ok && r.error) {
+            b->failures++;
+            ok = buf_printf(&b->msgs, "govner: error: %s\n", r.error);
             /* Keep line numbering intact for scripts: an empty record marks the failed line, with
              * the input's own fields (an id) when it had any. */
-            char *empty = NULL;
-            if (!opt.tsv && asprintf(&empty, "{%s,\"error\":true,\"entities\":[]}\n", prefix) >= 0) {
-                if (fputs(empty, stdout) == EOF)
-                    *io_error = true;
-                free(empty);
-            }
-        } else if (r.out && fputs(r.out, stdout) == EOF) {
-            *io_error = true;
+            if (ok && !opt.tsv)
+                ok = buf_printf(&b->out, "{%s,\"error\":true,\"entities\":[]}\n", prefix);
+        } else if (ok && r.out) {
+            ok = buf_printf(&b->out, "%s", r.out);
         }
+        if (!ok)
+            b->oom = true;
         free(prefix);
         free(r.out);
         free(r.error);
         free(r.warning);
-        if (*io_error)
-            break;
     }
-    if (ferror(f)) {
+}
+
+/* Write a processed block; false when stdout fails. */
+static bool block_write(line_block *b, int *failures) {
+    fwrite(b->msgs.items ? b->msgs.items : "", 1, b->msgs.len, stderr);
+    *failures += b->failures;
+    if (b->oom) {
+        errorf("line %ld and after: out of memory", b->first);
+        (*failures)++;
+    }
+    return fwrite(b->out.items ? b->out.items : "", 1, b->out.len, stdout) == b->out.len;
+}
+
+typedef struct {
+    const govner_ruleset *rs;
+    const char *source, *src;
+    line_block *ring;       /* blocks head .. tail-1 in flight, at index % cap */
+    size_t cap, head, next, tail;
+    bool eof, stop;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} line_queue;
+
+static void *line_worker(void *arg) {
+    line_queue *q = arg;
+    govner_matcher *m = new_matcher(q->rs);
+    pthread_mutex_lock(&q->mu);
+    for (;;) {
+        while (!q->stop && q->next == q->tail && !q->eof)
+            pthread_cond_wait(&q->cv, &q->mu);
+        if (q->stop || q->next == q->tail)
+            break;
+        line_block *b = &q->ring[q->next++ % q->cap];
+        pthread_mutex_unlock(&q->mu);
+        if (m)
+            block_process(m, b, q->source, q->src);
+        else
+            b->oom = true;
+        pthread_mutex_lock(&q->mu);
+        b->done = true;
+        pthread_cond_broadcast(&q->cv);
+    }
+    pthread_mutex_unlock(&q->mu);
+    govner_matcher_free(m);
+    return NULL;
+}
+
+static int run_lines(const govner_ruleset *rs, FILE *f, const char *source, bool *io_error) {
+    char *src = source ? json_escape_path(source) : NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    long line_no = 1;
+    int failures = 0;
+    bool read_error = false;
+    if (opt.jobs <= 1) {
+        govner_matcher *m = new_matcher(rs);
+        if (!m) {
+            errorf("out of memory");
+            free(src);
+            return 1;
+        }
+        for (;;) {
+            line_block b = {0};
+            bool got = block_read(f, &b, line_no, &line, &cap, &read_error);
+            if (got)
+                block_process(m, &b, source, src);
+            if ((got || b.oom) && !block_write(&b, &failures))
+                *io_error = true;
+            line_no += (long)b.offs.len;
+            block_free(&b);
+            if (!got || *io_error)
+                break;
+        }
+        govner_matcher_free(m);
+    } else {
+        line_queue q = {.rs = rs, .source = source, .src = src, .cap = (size_t)opt.jobs * 2 + 2};
+        q.ring = calloc(q.cap, sizeof *q.ring);
+        pthread_t *th = calloc((size_t)opt.jobs, sizeof *th);
+        int n_threads = 0;
+        if (q.ring && th) {
+            pthread_mutex_init(&q.mu, NULL);
+            pthread_cond_init(&q.cv, NULL);
+            while (n_threads < opt.jobs && pthread_create(&th[n_threads], NULL, line_worker, &q) == 0)
+                n_threads++;
+        }
+        if (n_threads == 0) {
+            errorf("cannot start worker threads");
+            failures++;
+        }
+        pthread_mutex_lock(&q.mu);
+        while (n_threads > 0) {
+            /* Write what is done, in order. */
+            while (q.head < q.tail && q.ring[q.head % q.cap].done) {
+                line_block *b = &q.ring[q.head % q.cap];
+                pthread_mutex_unlock(&q.mu);
+                if (!*io_error && !block_write(b, &failures))
+                    *io_error = true;
+                block_free(b);
+                pthread_mutex_lock(&q.mu);
+                *b = (line_block){0};
+                q.head++;
+            }
+            if (*io_error) {
+                q.stop = true;
+                pthread_cond_broadcast(&q.cv);
+                break;
+            }
+            if (q.eof && q.head == q.tail)
+                break;
+            if (!q.eof && q.tail - q.head < q.cap) {
+                line_block b = {0};
+                pthread_mutex_unlock(&q.mu);
+                bool got = block_read(f, &b, line_no, &line, &cap, &read_error);
+                line_no += (long)b.offs.len;
+                pthread_mutex_lock(&q.mu);
+                if (got) {
+                    q.ring[q.tail++ % q.cap] = b;
+                } else {
+                    if (b.oom && !block_write(&b, &failures))
+                        *io_error = true;
+                    block_free(&b);
+                    q.eof = true;
+                }
+                pthread_cond_broadcast(&q.cv);
+            } else {
+                pthread_cond_wait(&q.cv, &q.mu);
+            }
+        }
+        q.stop = q.stop || q.eof;
+        pthread_cond_broadcast(&q.cv);
+        pthread_mutex_unlock(&q.mu);
+        for (int i = 0; i < n_threads; i++)
+            pthread_join(th[i], NULL);
+        for (size_t i = q.head; i < q.tail; i++)
+            block_free(&q.ring[i % q.cap]);
+        if (n_threads > 0) {
+            pthread_mutex_destroy(&q.mu);
+            pthread_cond_destroy(&q.cv);
+        }
+        free(q.ring);
+        free(th);
+    }
+    if (read_error) {
         errorf("%s: %s", source ? source : "stdin", strerror(errno));
         *io_error = true;
     }
     free(line);
     free(src);
-    govner_matcher_free(m);
     return failures;
 }
 
