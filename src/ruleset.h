@@ -96,8 +96,6 @@ typedef struct {
     bool anywhere;
     uint32_t *anchor_lex, *anchor_ent, *anchor_class;
     int n_anchor_lex, n_anchor_ent, n_anchor_class;
-    /* What a positive left context must end with, to skip positions it cannot hold at: lexicons,
-     * entity types, classes (of the character before), and the start of a line. */
     /* Something every match holds at a bounded distance from its start, checked before the
      * match is tried: one of the lexicons `req_lex`, entity types `req_ent` or classes
      * `req_class` starts between req_lo and req_hi code points after the start. 习近平总书记 needs a
@@ -112,7 +110,9 @@ typedef struct {
     len_bound req_hi;
     bool req_hi_var;        /* req_hi depends on the document (has a coefficient) */
     uint64_t req_lex_bits;  /* pattern_prepare: start bits of all of req_lex when each has one, else 0 */
-    uint64_t req_class_bits;   /* pattern_prepare: class bits of req_class */
+    uint64_t req_class_bits; /* pattern_prepare: class bits of req_class */
+    /* What a positive left context must end with, to skip positions it cannot hold at: lexicons,
+     * entity types, classes (of the character before), and the start of a line. */
     bool left_anchored, left_bol;
     uint32_t *left_lex, *left_ent, *left_class;
     int n_left_lex, n_left_ent, n_left_class;
