@@ -721,7 +721,12 @@ static void block_process(govner_matcher *m, line_block *b, const char *source, 
             if (ok && !opt.tsv)
                 ok = buf_printf(&b->out, "{%s,\"error\":true,\"entities\":[]}\n", prefix);
         } else if (ok && r.out) {
-            ok = buf_printf(&b->out, "%s", r.out);
+            size_t len = strlen(r.out);
+            ok = VEC_RESERVE(&b->out, len + 1);
+            if (ok) {
+                memcpy(b->out.items + b->out.len, r.out, len);
+                b->out.len += len;
+            }
         }
         if (!ok)
             b->oom = true;
