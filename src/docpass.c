@@ -56,6 +56,13 @@ static void groups_free(text_groups *g) {
     free(g->first);
 }
 
+static bool has_type(const govner_matcher *m, uint32_t type) {
+    for (size_t i = 0; i < m->ents.len; i++)
+        if (m->ents.items[i].type == type)
+            return true;
+    return false;
+}
+
 static bool groups_build(const govner_matcher *m, uint32_t type, text_groups *g) {
     size_t n = m->ents.len, size = table_size(n);
     g->n = 0;
@@ -100,6 +107,8 @@ static bool propagate(govner_matcher *m, const pass *ps) {
     /* Distinct texts of the type, at least two code points (seeds); one scan of the text looks
      * for them by their first two code points. */
     text_groups g;
+    if (!has_type(m, ps->type))
+        return true;
     if (!groups_build(m, ps->type, &g))
         return false;
     size_t size = table_size(g.n);
@@ -163,6 +172,8 @@ static bool merge(govner_matcher *m, const pass *ps) {
     /* The mentions of each text, in text order (ents are sorted by start): a counting sort by
      * text number. */
     text_groups g;
+    if (!has_type(m, ps->type))
+        return true;
     if (!groups_build(m, ps->type, &g))
         return false;
     size_t n = m->ents.len;

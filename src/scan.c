@@ -46,30 +46,34 @@ bool index_build(pos_index *ix, uint32_t n, size_t n_items, const void *items, s
     return true;
 }
 
+/* Room for `need` positions in every per-position array (they all have capacity cap_n); only
+ * when the document is longer than any before, so most documents cost no allocation here. */
+static bool grow_positions(govner_matcher *m, size_t need) {
+    if (need <= m->cap_n)
+        return true;
+    size_t cap = m->cap_n ? m->cap_n : 256;
+    while (cap < need)
+        cap *= 2;
+    void **arrays[] = {(void **)&m->cps, (void **)&m->byte_of, (void **)&m->cpidx,
+                       (void **)&m->start_bits, (void **)&m->end_bits, (void **)&m->cls};
+    size_t sizes[] = {sizeof *m->cps, sizeof *m->byte_of, sizeof *m->cpidx,
+                      sizeof *m->start_bits, sizeof *m->end_bits, sizeof *m->cls};
+    for (size_t a = 0; a < sizeof arrays / sizeof *arrays; a++) {
+        void *p = realloc(*arrays[a], cap * sizes[a]);
+        if (!p)
+            return false; /* the arrays grown so far are larger than cap_n says: harmless */
+        *arrays[a] = p;
+    }
+    m->cap_n = cap;
+    return true;
+}
+
 govner_status scan_document(govner_matcher *m, govner_error *err) {
     const govner_ruleset *rs = m->rs;
     const unsigned char *s = (const unsigned char *)m->text;
     size_t len = m->len;
-    if (!grow_u32(&m->cps, &m->cap_n, len + 1))
+    if (!grow_positions(m, len + 1))
         goto nomem;
-    {
-        size_t cap_b = m->cap_n;
-        uint32_t *bo = realloc(m->byte_of, cap_b * sizeof *bo);
-        if (!bo)
-            goto nomem;
-        m->byte_of = bo;
-        int32_t *ci = realloc(m->cpidx, cap_b * sizeof *ci);
-        if (!ci)
-            goto nomem;
-        m->cpidx = ci;
-        uint64_t **bits[] = {&m->start_bits, &m->end_bits, &m->cls};
-        for (size_t b = 0; b < sizeof bits / sizeof *bits; b++) {
-            uint64_t *q = realloc(*bits[b], cap_b * sizeof *q);
-            if (!q)
-                goto nomem;
-            *bits[b] = q;
-        }
-    }
     uint32_t n = 0;
     for (size_t i = 0; i < len;) {
         uint32_t cp;

@@ -211,10 +211,22 @@ static void process_text_to(govner_matcher *m, char *raw, size_t len, const char
         decoded_free(&d);
         return;
     }
-    char *prefix = NULL;
-    if (asprintf(&prefix, "%s%s\"encoding\":\"%s\",", prefix_extra ? prefix_extra : "", prefix_extra ? "," : "",
-                 d.encoding) < 0)
-        prefix = NULL;
+    /* prefix_extra, then "encoding": built by hand, this runs once per line of --lines. */
+    size_t extra = prefix_extra ? strlen(prefix_extra) : 0, enc = strlen(d.encoding);
+    char *prefix = malloc(extra + enc + sizeof ",\"encoding\":\"\",");
+    if (prefix) {
+        char *o = prefix;
+        if (prefix_extra) {
+            memcpy(o, prefix_extra, extra);
+            o += extra;
+            *o++ = ',';
+        }
+        memcpy(o, "\"encoding\":\"", 12);
+        o += 12;
+        memcpy(o, d.encoding, enc);
+        o += enc;
+        memcpy(o, "\",", 3);
+    }
     /* Entities point into the matcher, not into the decoded text: it can go now. */
     if (stream && prefix && !opt.tsv) {
         if (govner_matcher_write_json(m, prefix, stream) == 0)
@@ -630,6 +642,23 @@ static bool jsonl_record(const char *line, json_object **obj, char **fields, cha
 
 typedef VEC(char) text_buf;
 
+/* The decimal digits of v into out (room for 24); returns their number. */
+static int format_long(char *out, long v) {
+    char tmp[24];
+    int n = 0;
+    unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+    do
+        tmp[n++] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    int k = 0;
+    if (v < 0)
+        out[k++] = '-';
+    while (n)
+        out[k++] = tmp[--n];
+    out[k] = '\0';
+    return k;
+}
+
 static bool buf_printf(text_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static bool buf_printf(text_buf *b, const char *fmt, ...) {
     va_list ap;
@@ -691,8 +720,19 @@ static void block_process(govner_matcher *m, line_block *b, const char *source, 
         size_t end = i + 1 < b->offs.len ? b->offs.items[i + 1] : b->data.len;
         size_t n = end - b->offs.items[i] - 1;
         long line_no = b->first + (long)i;
-        char where[PATH_MAX + 64];
-        snprintf(where, sizeof where, "%s%sline %ld", source ? source : "", source ? ": " : "", line_no);
+        char num[24];
+        int num_len = format_long(num, line_no);
+        char where[PATH_MAX + 64]; /* "SOURCE: line N", for messages */
+        size_t wl = source ? strlen(source) : 0;
+        if (wl > PATH_MAX)
+            wl = PATH_MAX;
+        memcpy(where, source ? source : "", wl);
+        if (source) {
+            memcpy(where + wl, ": ", 2);
+            wl += 2;
+        }
+        memcpy(where + wl, "line ", 5);
+        memcpy(where + wl + 5, num, (size_t)num_len + 1);
         char *fields = NULL, *text = line;
         size_t text_len = n;
         json_object *obj = NULL;
@@ -700,10 +740,22 @@ static void block_process(govner_matcher *m, line_block *b, const char *source, 
         if (opt.jsonl && !jsonl_record(line, &obj, &fields, &text, &text_len, &r.error, where)) {
             /* r.error says why; reported below like any failed line */
         }
-        char *prefix = NULL;
-        if (asprintf(&prefix, "%s%s%s%s\"line\":%ld", fields ? fields : "", src ? "\"source\":" : "", src ? src : "",
-                     src ? "," : "", line_no) < 0) {
-            prefix = NULL;
+        /* fields, "source", "line": built by hand, as this runs once per line. */
+        size_t fl = fields ? strlen(fields) : 0, sl = src ? strlen(src) : 0;
+        char *prefix = malloc(fl + sl + (size_t)num_len + sizeof "\"source\":,\"line\":");
+        if (prefix) {
+            char *o = prefix;
+            memcpy(o, fields ? fields : "", fl);
+            o += fl;
+            if (src) {
+                memcpy(o, "\"source\":", 9);
+                memcpy(o + 9, src, sl);
+                o[9 + sl] = ',';
+                o += 9 + sl + 1;
+            }
+            memcpy(o, "\"line\":", 7);
+            memcpy(o + 7, num, (size_t)num_len + 1);
+        } else {
             b->oom = true;
         }
         if (prefix && !r.error)
