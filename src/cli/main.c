@@ -634,7 +634,6 @@ static bool jsonl_record(const char *line, json_object **obj, char **fields, cha
     return true;
 }
 
-/* Each line of f is a document. Returns the number of lines that failed. */
 /* --lines reads blocks of lines; a block's output and messages are built apart and written in input
  * order, so that -j N workers give exactly the output of one. */
 #define BLOCK_LINES 512
@@ -834,6 +833,7 @@ static void *line_worker(void *arg) {
     return NULL;
 }
 
+/* Each line of f is a document. Returns the number of lines that failed. */
 static int run_lines(const govner_ruleset *rs, FILE *f, const char *source, bool *io_error) {
     char *src = source ? json_escape_path(source) : NULL;
     char *line = NULL;
@@ -841,14 +841,27 @@ static int run_lines(const govner_ruleset *rs, FILE *f, const char *source, bool
     long line_no = 1;
     int failures = 0;
     bool read_error = false;
-    if (opt.jobs <= 1) {
+    /* Workers when asked for and they can be started; else the blocks are matched here. */
+    line_queue q = {.rs = rs, .source = source, .src = src, .cap = (size_t)opt.jobs * 2 + 2};
+    pthread_t *th = NULL;
+    int n_threads = 0;
+    if (opt.jobs > 1 && (q.ring = calloc(q.cap, sizeof *q.ring)) && (th = calloc((size_t)opt.jobs, sizeof *th))) {
+        pthread_mutex_init(&q.mu, NULL);
+        pthread_cond_init(&q.cv, NULL);
+        while (n_threads < opt.jobs && pthread_create(&th[n_threads], NULL, line_worker, &q) == 0)
+            n_threads++;
+        if (n_threads == 0) {
+            pthread_mutex_destroy(&q.mu);
+            pthread_cond_destroy(&q.cv);
+        }
+    }
+    if (n_threads == 0) {
         govner_matcher *m = new_matcher(rs);
         if (!m) {
             errorf("out of memory");
-            free(src);
-            return 1;
+            failures++;
         }
-        for (;;) {
+        while (m) {
             line_block b = {0};
             bool got = block_read(f, &b, line_no, &line, &cap, &read_error);
             if (got)
@@ -862,22 +875,8 @@ static int run_lines(const govner_ruleset *rs, FILE *f, const char *source, bool
         }
         govner_matcher_free(m);
     } else {
-        line_queue q = {.rs = rs, .source = source, .src = src, .cap = (size_t)opt.jobs * 2 + 2};
-        q.ring = calloc(q.cap, sizeof *q.ring);
-        pthread_t *th = calloc((size_t)opt.jobs, sizeof *th);
-        int n_threads = 0;
-        if (q.ring && th) {
-            pthread_mutex_init(&q.mu, NULL);
-            pthread_cond_init(&q.cv, NULL);
-            while (n_threads < opt.jobs && pthread_create(&th[n_threads], NULL, line_worker, &q) == 0)
-                n_threads++;
-        }
-        if (n_threads == 0) {
-            errorf("cannot start worker threads");
-            failures++;
-        }
         pthread_mutex_lock(&q.mu);
-        while (n_threads > 0) {
+        for (;;) {
             /* Write what is done, in order. */
             while (q.head < q.tail && q.ring[q.head % q.cap].done) {
                 line_block *b = &q.ring[q.head % q.cap];
@@ -889,12 +888,7 @@ static int run_lines(const govner_ruleset *rs, FILE *f, const char *source, bool
                 *b = (line_block){0};
                 q.head++;
             }
-            if (*io_error) {
-                q.stop = true;
-                pthread_cond_broadcast(&q.cv);
-                break;
-            }
-            if (q.eof && q.head == q.tail)
+            if (*io_error || (q.eof && q.head == q.tail))
                 break;
             if (!q.eof && q.tail - q.head < q.cap) {
                 line_block b = {0};
@@ -902,33 +896,32 @@ static int run_lines(const govner_ruleset *rs, FILE *f, const char *source, bool
                 bool got = block_read(f, &b, line_no, &line, &cap, &read_error);
                 line_no += (long)b.offs.len;
                 pthread_mutex_lock(&q.mu);
-                if (got) {
+                if (!got)
+                    q.eof = true;
+                if (got || b.oom) {
+                    /* A block that ran out of memory while read is written in its turn, as is. */
+                    b.done = !got;
                     q.ring[q.tail++ % q.cap] = b;
                 } else {
-                    if (b.oom && !block_write(&b, &failures))
-                        *io_error = true;
                     block_free(&b);
-                    q.eof = true;
                 }
                 pthread_cond_broadcast(&q.cv);
             } else {
                 pthread_cond_wait(&q.cv, &q.mu);
             }
         }
-        q.stop = q.stop || q.eof;
+        q.stop = true;
         pthread_cond_broadcast(&q.cv);
         pthread_mutex_unlock(&q.mu);
         for (int i = 0; i < n_threads; i++)
             pthread_join(th[i], NULL);
         for (size_t i = q.head; i < q.tail; i++)
             block_free(&q.ring[i % q.cap]);
-        if (n_threads > 0) {
-            pthread_mutex_destroy(&q.mu);
-            pthread_cond_destroy(&q.cv);
-        }
-        free(q.ring);
-        free(th);
+        pthread_mutex_destroy(&q.mu);
+        pthread_cond_destroy(&q.cv);
     }
+    free(q.ring);
+    free(th);
     if (read_error) {
         errorf("%s: %s", source ? source : "stdin", strerror(errno));
         *io_error = true;
