@@ -19,6 +19,23 @@ static void test_decode(void **state) {
     assert_int_equal(utf8_decode((const unsigned char *)"\xF4\x90\x80\x80", 4, &cp), 0);
 }
 
+/* The inline fast path (ASCII, three-byte sequences) answers exactly as the full decoder, for every
+ * lead byte and every pair of following bytes, and for truncated input. */
+static void test_fast_path_matches_full_decoder(void **state) {
+    (void)state;
+    for (unsigned lead = 0; lead < 256; lead++)
+        for (unsigned b1 = 0; b1 < 256; b1++)
+            for (unsigned b2 = 0; b2 < 256; b2++) {
+                const unsigned char s[4] = {(unsigned char)lead, (unsigned char)b1, (unsigned char)b2, 0x80};
+                for (size_t len = 1; len <= 4; len++) {
+                    uint32_t a = 0, b = 0;
+                    int na = utf8_decode(s, len, &a), nb = utf8_decode_slow(s, len, &b);
+                    if (na != nb || (na && a != b))
+                        fail_msg("%02x %02x %02x (len %zu): %d/%x against %d/%x", lead, b1, b2, len, na, a, nb, b);
+                }
+            }
+}
+
 static void test_encode_roundtrip(void **state) {
     (void)state;
     uint32_t cps[] = {0x41, 0x7FF, 0x4E2D, 0xFFFD, 0x10FFFF};
@@ -55,6 +72,7 @@ static void test_length_and_width(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decode),
+        cmocka_unit_test(test_fast_path_matches_full_decoder),
         cmocka_unit_test(test_encode_roundtrip),
         cmocka_unit_test(test_check_and_repair),
         cmocka_unit_test(test_length_and_width),
