@@ -104,6 +104,9 @@ static inline uint64_t pattern_class_bits(govner_matcher *m, uint32_t cp) {
 }
 /* Does one-character class `rx` match code point cp? */
 bool pattern_class_match(govner_matcher *m, const regex_def *rx, uint32_t cp);
+/* The same answered by a native class's set (regex_def.native), and by PCRE2: the tests compare them. */
+bool pattern_class_native(govner_matcher *m, const regex_def *rx, uint32_t cp);
+bool pattern_class_pcre(govner_matcher *m, const regex_def *rx, uint32_t cp);
 
 /* resolve.c: merge m->cands into m->ents by the overlap policy, then reindex. */
 bool resolve(govner_matcher *m);

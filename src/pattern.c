@@ -86,12 +86,48 @@ static bool class_match_pcre(govner_matcher *m, const regex_def *rx, uint32_t cp
     return rc > 0 && pcre2_get_ovector_pointer(m->md)[1] == (PCRE2_SIZE)len;
 }
 
+static bool in_set(const regex_def *rx, uint32_t cp) {
+    uint32_t lo = 0, hi = rx->n_set;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (rx->set[mid] < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < rx->n_set && rx->set[lo] == cp;
+}
+
+bool pattern_class_native(govner_matcher *m, const regex_def *rx, uint32_t cp) {
+    if (rx->han < 0)
+        return in_set(rx, cp);
+    return !in_set(rx, cp) && class_match_pcre(m, &m->rs->regexes.items[rx->han], cp);
+}
+
+bool pattern_class_pcre(govner_matcher *m, const regex_def *rx, uint32_t cp) { return class_match_pcre(m, rx, cp); }
+
 uint64_t pattern_class_bits_slow(govner_matcher *m, uint32_t cp) {
     const govner_ruleset *rs = m->rs;
     uint64_t bits = CLASS_KNOWN;
+    /* PCRE2 for the classes that need it; then the sets, some of them less the Han class found so. */
     for (size_t i = 0; i < rs->regexes.len; i++) {
         const regex_def *rx = &rs->regexes.items[i];
-        if (rx->is_class && rx->class_slot < GOVNER_CLASS_BITS && class_match_pcre(m, rx, cp))
+        if (rx->is_class && !rx->native && rx->class_slot < GOVNER_CLASS_BITS && class_match_pcre(m, rx, cp))
+            bits |= 1ull << rx->class_slot;
+    }
+    for (size_t i = 0; i < rs->regexes.len; i++) {
+        const regex_def *rx = &rs->regexes.items[i];
+        if (!rx->is_class || !rx->native || rx->class_slot >= GOVNER_CLASS_BITS)
+            continue;
+        bool member;
+        if (rx->han < 0) {
+            member = in_set(rx, cp);
+        } else {
+            uint32_t slot = rs->regexes.items[rx->han].class_slot;
+            member = !in_set(rx, cp) && (slot < GOVNER_CLASS_BITS ? (bits >> slot) & 1
+                                                                  : class_match_pcre(m, &rs->regexes.items[rx->han], cp));
+        }
+        if (member)
             bits |= 1ull << rx->class_slot;
     }
     if (cp < 0x10000) {
@@ -105,7 +141,7 @@ uint64_t pattern_class_bits_slow(govner_matcher *m, uint32_t cp) {
 bool pattern_class_match(govner_matcher *m, const regex_def *rx, uint32_t cp) {
     if (rx->class_slot < GOVNER_CLASS_BITS)
         return (pattern_class_bits(m, cp) >> rx->class_slot) & 1;
-    return class_match_pcre(m, rx, cp);
+    return rx->native ? pattern_class_native(m, rx, cp) : class_match_pcre(m, rx, cp);
 }
 
 /* Code point index of byte offset b (a character boundary). */

@@ -278,6 +278,84 @@ static govner_status new_lexicon(parser *p, const token *at, const char *name, b
 }
 
 /* Compile a regular expression token; PCRE2's message and offset are mapped onto the rule line. */
+static int cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The characters of a bracket expression of literal characters and ranges, s[0] being '[': the
+ * number of bytes read up to and including ']', or 0 when it holds anything else (\s, ^, classes). */
+static size_t bracket_set(const char *s, u32_vec *out, bool *ok) {
+    size_t i = 1;
+    if (s[0] != '[' || s[1] == '^')
+        return 0;
+    while (s[i] && s[i] != ']') {
+        uint32_t lo;
+        int n;
+        if (s[i] == '\\' && s[i + 1] == '-') {
+            lo = '-', n = 2;
+        } else if (s[i] == '\\' || s[i] == '[' || s[i] == '-') {
+            return 0;
+        } else if (!(n = utf8_decode((const unsigned char *)s + i, strlen(s + i), &lo))) {
+            return 0;
+        }
+        i += (size_t)n;
+        uint32_t hi = lo;
+        if (s[i] == '-' && s[i + 1] && s[i + 1] != ']') {
+            if (s[i + 1] == '\\' || s[i + 1] == '[' ||
+                !(n = utf8_decode((const unsigned char *)s + i + 1, strlen(s + i + 1), &hi)) || hi < lo)
+                return 0;
+            i += 1 + (size_t)n;
+        }
+        if (hi - lo > 0x10000)
+            return 0;
+        for (uint32_t c = lo; c <= hi && *ok; c++)
+            *ok = VEC_PUSH(out, c);
+    }
+    return s[i] == ']' ? i + 1 : 0;
+}
+
+/* Can a class written `pat`, without flags, be answered without PCRE2 (regex_def.native)? A set
+ * of characters, or the \p{sc=Han} class defined before it less a set; \p{sc=Han} itself is
+ * marked so that later classes can refer to it. False only when out of memory. */
+static bool native_class(parser *p, const char *pat, regex_def *rd) {
+    const govner_ruleset *rs = p->rs;
+    static const char han[] = "\\p{sc=Han}";
+    u32_vec set = {0};
+    bool ok = true;
+    size_t n = 0;
+    rd->han = -1;
+    if (pat[0] == '[') {
+        n = bracket_set(pat, &set, &ok);
+        if (n && pat[n] != '\0')
+            n = 0;
+    } else if (strncmp(pat, "(?![", 4) == 0) {
+        n = bracket_set(pat + 3, &set, &ok);
+        if (n && pat[3 + n] == ')' && strcmp(pat + 4 + n, han) == 0)
+            for (size_t i = 0; i < rs->regexes.len && rd->han < 0; i++)
+                if (rs->regexes.items[i].han_script)
+                    rd->han = (int)i;
+        if (rd->han < 0)
+            n = 0;
+    } else if (strcmp(pat, han) == 0) {
+        rd->han_script = true;
+    }
+    if (ok && n) {
+        qsort(set.items, set.len, sizeof *set.items, cmp_u32);
+        rd->set = arena_alloc(&p->rs->mem, (set.len + 1) * sizeof *rd->set);
+        if ((ok = rd->set != NULL)) {
+            if (set.len)
+                memcpy(rd->set, set.items, set.len * sizeof *rd->set);
+            rd->n_set = (uint32_t)set.len;
+            rd->native = true;
+        }
+    } else {
+        rd->han = -1;
+    }
+    VEC_FREE(&set);
+    return ok;
+}
+
 static govner_status compile_regex(parser *p, const token *t, const char *name, bool is_class, int *out) {
     int code;
     PCRE2_SIZE off;
@@ -291,9 +369,13 @@ static govner_status compile_regex(parser *p, const token *t, const char *name, 
         return tok_error(p, &at, "bad regular expression: %s", (char *)msg);
     }
     pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter when JIT is missing */
-    regex_def rd = {.name = name, .code = re, .is_class = is_class};
+    regex_def rd = {.name = name, .code = re, .is_class = is_class, .han = -1};
     if (is_class)
         rd.class_slot = p->rs->n_classes++;
+    if (is_class && t->flags == 0 && !native_class(p, t->value, &rd)) {
+        pcre2_code_free(re);
+        return nomem(p);
+    }
     if (!VEC_PUSH(&p->rs->regexes, rd)) {
         pcre2_code_free(re);
         return nomem(p);

@@ -51,6 +51,14 @@ typedef struct {
     pcre2_code *code;
     bool is_class;          /* matches exactly one code point; results are memoised per matcher */
     uint32_t class_slot;    /* index among classes, for the memo */
+    /* A class written as a plain set of characters ([阿埃艾], [0-9]) or as the Han class less such a
+     * set ((?![的了])\p{sc=Han}) is answered without PCRE2 (rules.c, native_class): `set` holds
+     * the characters, sorted; with `han` >= 0 the class is that \p{sc=Han} class less the set. */
+    bool native;
+    bool han_script;        /* the class is exactly \p{sc=Han} (matched by PCRE2) */
+    uint32_t *set;
+    uint32_t n_set;
+    int han;
 } regex_def;
 
 typedef enum {

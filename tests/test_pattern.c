@@ -1,5 +1,6 @@
 /* test_pattern.c - the pattern engine: elements, quantifiers, alternatives, contexts, captures. */
 #include "helpers.h"
+#include "matcher.h"
 
 static const char *prelude =
     "layer names person place organization\n"
@@ -198,6 +199,53 @@ static void test_invalid_utf8_fails_whole_document(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* Classes written as plain sets, or as the Han class less a set, are answered without PCRE2: the
+ * answer is PCRE2's for every character of the Basic Multilingual Plane and of the supplementary
+ * ideographs, for classes of each form and for the shipped rules' classes. */
+static void compare_classes(govner_ruleset *rs, int want_native) {
+    govner_matcher *m = govner_matcher_new(rs);
+    int native = 0;
+    for (size_t i = 0; i < rs->regexes.len; i++) {
+        const regex_def *rx = &rs->regexes.items[i];
+        if (!rx->is_class || !rx->native)
+            continue;
+        native++;
+        for (uint32_t cp = 1; cp < 0x30000; cp++) {
+            if (cp == 0x10000)
+                cp = 0x20000;
+            if (cp >= 0xD800 && cp <= 0xDFFF)
+                continue;
+            if (pattern_class_native(m, rx, cp) != pattern_class_pcre(m, rx, cp))
+                fail_msg("class %s, U+%04X: native %d, PCRE2 %d", rx->name, cp, pattern_class_native(m, rx, cp),
+                         pattern_class_pcre(m, rx, cp));
+            if (pattern_class_match(m, rx, cp) != pattern_class_pcre(m, rx, cp))
+                fail_msg("class %s, U+%04X: memo differs", rx->name, cp);
+        }
+    }
+    assert_true(native >= want_native);
+    govner_matcher_free(m);
+}
+
+static void test_native_classes_equal_pcre(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("class set /[甲乙a-c\\-０-９]/\n"
+                                   "class hanish /\\p{sc=Han}/\n"
+                                   "class notfunc /(?![的了])\\p{sc=Han}/\n"
+                                   "class spaced /[\\s，]/\n"
+                                   "rule p\n  match n=(%set %hanish %notfunc %spaced)\n  emit person n\n");
+    compare_classes(rs, 2);
+    for (size_t i = 0; i < rs->regexes.len; i++)
+        if (strcmp(rs->regexes.items[i].name, "spaced") == 0 || strcmp(rs->regexes.items[i].name, "hanish") == 0)
+            assert_false(rs->regexes.items[i].native); /* \s and \p{..} alone stay with PCRE2 */
+    govner_ruleset_free(rs);
+    govner_error err;
+    rs = govner_ruleset_load(GOVNER_TEST_RULES, &err);
+    if (!rs)
+        fail_msg("%s: %s", GOVNER_TEST_RULES, err.message);
+    compare_classes(rs, 5);
+    govner_ruleset_free(rs);
+}
+
 /* Past 64 anchor lexicons and GOVNER_CLASS_BITS classes, rules lose their position filter but
  * still match exactly where they should. */
 static void test_many_anchors_and_classes(void **state) {
@@ -286,6 +334,7 @@ int main(void) {
         cmocka_unit_test(test_required_suffix_after_long_entity),
         cmocka_unit_test(test_required_in_lookahead_and_alternative),
         cmocka_unit_test(test_invalid_utf8_fails_whole_document),
+        cmocka_unit_test(test_native_classes_equal_pcre),
         cmocka_unit_test(test_many_anchors_and_classes),
         cmocka_unit_test(test_literal_alternatives),
         cmocka_unit_test(test_empty_repeat_terminates),
