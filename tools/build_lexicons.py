@@ -92,15 +92,20 @@ def write(path, header, rows):
             f.write(r + "\n")
     print(f"{os.path.relpath(path, ROOT)}: {len(rows)} entries")
 
-def jieba_words():
-    """word -> (freq, pos) of jieba's dictionary."""
-    out = {}
+@functools.lru_cache(maxsize=None)
+def jieba_entries():
+    """(word, frequency, tag) of every entry of jieba's dictionary, in file order, read once."""
+    rows = []
     with open(os.path.join(GAZ, "jieba", "dict.txt"), encoding="utf-8") as f:
         for line in f:
             p = line.split()
             if len(p) == 3:
-                out[p[0]] = (int(p[1]), p[2])
-    return out
+                rows.append((p[0], int(p[1]), p[2]))
+    return rows
+
+def jieba_words():
+    """word -> (freq, pos) of jieba's dictionary."""
+    return {w: (freq, pos) for w, freq, pos in jieba_entries()}
 
 @functools.lru_cache(maxsize=None)
 def hanlp_core():
@@ -230,11 +235,9 @@ WORD_TO_SURNAME = 100
 def jieba_single_freq():
     """Frequency of each one-character word in jieba's dictionary (all its tags summed)."""
     freq = {}
-    with open(os.path.join(GAZ, "jieba", "dict.txt"), encoding="utf-8") as f:
-        for line in f:
-            p = line.split()
-            if len(p) == 3 and len(p[0]) == 1:
-                freq[p[0]] = freq.get(p[0], 0) + int(p[1])
+    for w, f, _ in jieba_entries():
+        if len(w) == 1:
+            freq[w] = freq.get(w, 0) + f
     return freq
 
 def surnames():
@@ -283,24 +286,19 @@ def person_names(surname_set):
     # Function words and the like never start or end a given name in news text.
     not_given = set("的了在是和与及等说对向把被从为也都就还又而并但或之于以其这那个们来去到上下中里外前后时年月日某")
     nonnames = []
-    with open(os.path.join(GAZ, "jieba", "dict.txt"), encoding="utf-8") as f:
-        for line in f:
-            p = line.split()
-            if len(p) != 3:
-                continue
-            w, freq, pos = p[0], int(p[1]), p[2]
-            if not all("\u4e00" <= ch <= "\u9fff" for ch in w):
-                continue
-            sur = w[:2] if w[:2] in surname_set else w[:1] if w[:1] in surname_set else None
-            if pos in ("nr", "nrfg"):
-                if sur and 1 <= len(w) - len(sur) <= 2:
-                    for ch in w[len(sur):]:
-                        given[ch] = given.get(ch, 0) + 1
-            elif 2 <= len(w) <= 3 and freq >= 300 and not pos.startswith("n"):
-                # A frequent word that is not a noun (于是, 获悉, 向前) is never a person's name.
-                nonnames.append(w)
-            elif 2 <= len(w) <= 3 and freq >= NONNAME_NOUN_FREQ and not pos.startswith("nr"):
-                nonnames.append(w)
+    for w, freq, pos in jieba_entries():
+        if not all("\u4e00" <= ch <= "\u9fff" for ch in w):
+            continue
+        sur = w[:2] if w[:2] in surname_set else w[:1] if w[:1] in surname_set else None
+        if pos in ("nr", "nrfg"):
+            if sur and 1 <= len(w) - len(sur) <= 2:
+                for ch in w[len(sur):]:
+                    given[ch] = given.get(ch, 0) + 1
+        elif 2 <= len(w) <= 3 and freq >= 300 and not pos.startswith("n"):
+            # A frequent word that is not a noun (于是, 获悉, 向前) is never a person's name.
+            nonnames.append(w)
+        elif 2 <= len(w) <= 3 and freq >= NONNAME_NOUN_FREQ and not pos.startswith("nr"):
+            nonnames.append(w)
     chars = [f"{ch}\tcount={n}" for ch, n in given.items() if n >= 3 and ch not in not_given]
     header = """# Source: characters of the given names among jieba 0.42.1's person-name words (nr, nrfg in
 # Debian python3-jieba dict.txt, license MIT), used at least 3 times; function words removed.
@@ -334,47 +332,38 @@ def person_names(surname_set):
 """
     write(os.path.join(OUT, "nonnames.txt"), header, nonnames)
 
+def jieba_common(length, min_freq, exclude=frozenset()):
+    """jieba's words of `length` characters and frequency >= min_freq that are not names of persons,
+    places or organizations: jieba tags many common words as names (师生, 文明: nr), so those count
+    as words when HanLP's core dictionary knows them as words only."""
+    hanlp = {w: (tags, sum(int(x) for x in freqs if x.isdigit())) for w, tags, freqs in hanlp_core()
+             if len(w) == length}
+    rows = []
+    for w, freq, pos in jieba_entries():
+        if len(w) != length or freq < min_freq or w in exclude:
+            continue
+        if pos[:2] in ("nr", "ns", "nt"):
+            tags, hfreq = hanlp.get(w, ([], 0))
+            if not tags or hfreq < 20 or any(t.startswith(("nr", "ns", "nt")) for t in tags):
+                continue
+        if all("\u4e00" <= ch <= "\u9fff" for ch in w):
+            rows.append(w)
+    return rows
+
 def common_words():
     """Frequent two-character words that are not names of persons, places or organizations: the
     rules use them to see where a word runs across a would-be boundary (部署 in 中央决策部署)."""
-    hanlp = {w: (tags, sum(int(x) for x in freqs if x.isdigit())) for w, tags, freqs in hanlp_core() if len(w) == 2}
-    rows = []
-    with open(os.path.join(GAZ, "jieba", "dict.txt"), encoding="utf-8") as f:
-        for line in f:
-            p = line.split()
-            if len(p) != 3 or len(p[0]) != 2 or int(p[1]) < 200:
-                continue
-            if p[2][:2] in ("nr", "ns", "nt"):
-                # jieba tags many common words as names (师生, 文明: nr); keep those that HanLP's
-                # core dictionary knows as words only.
-                tags, freq = hanlp.get(p[0], ([], 0))
-                if not tags or freq < 20 or any(t.startswith(("nr", "ns", "nt")) for t in tags):
-                    continue
-            if all("\u4e00" <= ch <= "\u9fff" for ch in p[0]):
-                rows.append(p[0])
     header = """# Source: two-character words of frequency >= 200 in jieba 0.42.1's dictionary (Debian
 # python3-jieba dict.txt, license MIT), names of persons, places and organizations excluded (jieba's
 # name tags checked against HanLP 1.x CoreNatureDictionary, license Apache-2.0: 师生 and 文明 are words).
 # Built by tools/build_lexicons.py; do not edit by hand.
 """
-    write(os.path.join(OUT, "words2.txt"), header, rows)
+    write(os.path.join(OUT, "words2.txt"), header, jieba_common(2, 200))
     # Three-character words: a name does not start inside one either (手续费 holds no 费最高).
-    hanlp3 = {w: (tags, sum(int(x) for x in freqs if x.isdigit())) for w, tags, freqs in hanlp_core() if len(w) == 3}
     notable = shipped_words("notable_persons.txt", "notable_foreign.txt")
-    rows = []
-    with open(os.path.join(GAZ, "jieba", "dict.txt"), encoding="utf-8") as f:
-        for line in f:
-            p = line.split()
-            if len(p) != 3 or len(p[0]) != 3 or int(p[1]) < 100 or p[0] in notable:
-                continue
-            if p[2][:2] in ("nr", "ns", "nt"):
-                tags, freq = hanlp3.get(p[0], ([], 0))
-                if not tags or freq < 20 or any(t.startswith(("nr", "ns", "nt")) for t in tags):
-                    continue
-            if all("\u4e00" <= ch <= "\u9fff" for ch in p[0]):
-                rows.append(p[0])
     write(os.path.join(OUT, "words3.txt"), header.replace("two-character words of frequency >= 200",
-                                                          "three-character words of frequency >= 100"), rows)
+                                                          "three-character words of frequency >= 100"),
+          jieba_common(3, 100, notable))
 
 def positions():
     """Occupations and posts that name a person's role (导演, 律师, 董事长), from HanLP's words tagged
@@ -407,24 +396,14 @@ def person_kinds():
 
 def verbs():
     """Frequent two-character verbs: a name is often followed by one (李鹏会见, 钟书看到)."""
-    rows = []
-    with open(os.path.join(GAZ, "jieba", "dict.txt"), encoding="utf-8") as f:
-        for line in f:
-            p = line.split()
-            if len(p) == 3 and len(p[0]) == 2 and p[2] == "v" and int(p[1]) >= 1000:
-                rows.append(p[0])
+    verbs2 = [(w, freq) for w, freq, pos in jieba_entries() if len(w) == 2 and pos == "v"]
     header = """# Source: two-character verbs (v) of frequency >= 1000 in jieba 0.42.1's dictionary (Debian
 # python3-jieba dict.txt, license MIT). Built by tools/build_lexicons.py; do not edit by hand.
 """
-    write(os.path.join(OUT, "verbs2.txt"), header, rows)
+    write(os.path.join(OUT, "verbs2.txt"), header, [w for w, freq in verbs2 if freq >= 1000])
     # Less frequent verbs: only after a name in general text (邹志堂抓获), not as a context elsewhere.
-    rows = []
-    with open(os.path.join(GAZ, "jieba", "dict.txt"), encoding="utf-8") as f:
-        for line in f:
-            p = line.split()
-            if len(p) == 3 and len(p[0]) == 2 and p[2] == "v" and 200 <= int(p[1]) < 1000:
-                rows.append(p[0])
-    write(os.path.join(OUT, "verbs2_more.txt"), header.replace("frequency >= 1000", "frequency 200 to 999"), rows)
+    write(os.path.join(OUT, "verbs2_more.txt"), header.replace("frequency >= 1000", "frequency 200 to 999"),
+          [w for w, freq in verbs2 if 200 <= freq < 1000])
 
 # Words ending in 会 that name an event or a gathering, not a body.
 EVENTS = ("全会", "音乐会", "晚会", "社会", "舞会", "聚会", "博览会", "运动会", "交易会", "展销会", "研讨会", "座谈会",
