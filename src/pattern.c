@@ -98,11 +98,17 @@ static bool in_set(const regex_def *rx, uint32_t cp) {
     return lo < rx->n_set && rx->set[lo] == cp;
 }
 
-bool pattern_class_native(govner_matcher *m, const regex_def *rx, uint32_t cp) {
+/* Is cp in native class rx? `han` is the answer of the Han class rx may be based on when the caller
+ * has it, else -1 (then PCRE2 gives it). */
+static bool native_match(govner_matcher *m, const regex_def *rx, uint32_t cp, int han) {
     if (rx->han < 0)
         return in_set(rx, cp);
-    return !in_set(rx, cp) && class_match_pcre(m, &m->rs->regexes.items[rx->han], cp);
+    if (in_set(rx, cp))
+        return false;
+    return han >= 0 ? han : class_match_pcre(m, &m->rs->regexes.items[rx->han], cp);
 }
+
+bool pattern_class_native(govner_matcher *m, const regex_def *rx, uint32_t cp) { return native_match(m, rx, cp, -1); }
 
 bool pattern_class_pcre(govner_matcher *m, const regex_def *rx, uint32_t cp) { return class_match_pcre(m, rx, cp); }
 
@@ -119,15 +125,8 @@ uint64_t pattern_class_bits_slow(govner_matcher *m, uint32_t cp) {
         const regex_def *rx = &rs->regexes.items[i];
         if (!rx->is_class || !rx->native || rx->class_slot >= GOVNER_CLASS_BITS)
             continue;
-        bool member;
-        if (rx->han < 0) {
-            member = in_set(rx, cp);
-        } else {
-            uint32_t slot = rs->regexes.items[rx->han].class_slot;
-            member = !in_set(rx, cp) && (slot < GOVNER_CLASS_BITS ? (bits >> slot) & 1
-                                                                  : class_match_pcre(m, &rs->regexes.items[rx->han], cp));
-        }
-        if (member)
+        uint32_t slot = rx->han < 0 ? GOVNER_CLASS_BITS : rs->regexes.items[rx->han].class_slot;
+        if (native_match(m, rx, cp, slot < GOVNER_CLASS_BITS ? (int)((bits >> slot) & 1) : -1))
             bits |= 1ull << rx->class_slot;
     }
     if (cp < 0x10000) {
@@ -239,6 +238,20 @@ static int m_leaf_regex(run *r, const pnode *n, uint32_t pos, const cont *k) {
     return m_cont(r, k, end);
 }
 
+/* Does an entry of lexicon `lex` start at pos (forward), or end there (backward)? */
+static bool lex_at(const govner_matcher *m, uint32_t lex, uint32_t pos, bool backward) {
+    if (backward ? pos == 0 : pos >= m->n)
+        return false;
+    uint64_t bit = backward ? m->rs->lex_end_bit[lex] : m->rs->lex_start_bit[lex];
+    if (bit)
+        return ((backward ? m->end_bits : m->start_bits)[pos] & bit) != 0;
+    const pos_index *ix = backward ? &m->hit_end : &m->hit_start;
+    for (uint32_t i = ix->at[pos]; i < ix->at[pos + 1]; i++)
+        if (m->hits.items[ix->order[i]].lex == lex)
+            return true;
+    return m->rs->lexicons.items[lex].has_single && single_entry(m, backward ? pos - 1 : pos, lex) >= 0;
+}
+
 /* A context that is one lexicon or one class is answered from the position bits and indexes,
  * without a sub-match: 1 when it holds at pos (forward) or before pos (backward), 0 when not,
  * -1 when the context is not that simple. */
@@ -252,18 +265,7 @@ static int look_quick(govner_matcher *m, const pnode *kid, uint32_t pos, bool ba
             return 0;
         return pattern_class_match(m, rx, m->cps[backward ? pos - 1 : pos]);
     }
-    if (kid->kind != P_LEX)
-        return -1;
-    if (backward ? pos == 0 : pos >= m->n)
-        return 0;
-    uint64_t bit = backward ? rs->lex_end_bit[kid->id] : rs->lex_start_bit[kid->id];
-    if (bit)
-        return ((backward ? m->end_bits : m->start_bits)[pos] & bit) != 0;
-    const pos_index *ix = backward ? &m->hit_end : &m->hit_start;
-    for (uint32_t i = ix->at[pos]; i < ix->at[pos + 1]; i++)
-        if (m->hits.items[ix->order[i]].lex == kid->id)
-            return 1;
-    return rs->lexicons.items[kid->id].has_single && single_entry(m, backward ? pos - 1 : pos, kid->id) >= 0;
+    return kid->kind == P_LEX ? lex_at(m, kid->id, pos, backward) : -1;
 }
 
 static int m_node(run *r, const pnode *n, uint32_t pos, const cont *k) {
@@ -719,14 +721,6 @@ static bool emit_match(govner_matcher *m, const rule *ru, uint32_t s, uint32_t e
     return true;
 }
 
-/* Does an entry of lexicon `lex` start at q? */
-static bool lex_starts(const govner_matcher *m, uint32_t lex, uint32_t q) {
-    for (uint32_t i = m->hit_start.at[q]; i < m->hit_start.at[q + 1]; i++)
-        if (m->hits.items[m->hit_start.order[i]].lex == lex)
-            return true;
-    return m->rs->lexicons.items[lex].has_single && single_entry(m, q, lex) >= 0;
-}
-
 /* Does one of the rule's required elements (rule.has_req) start where it must, for a match
  * starting at pos? */
 static bool required_near(const govner_matcher *m, const rule *ru, uint32_t pos) {
@@ -739,7 +733,7 @@ static bool required_near(const govner_matcher *m, const rule *ru, uint32_t pos)
         if ((m->cls[q] & ru->req_class_bits) || (m->start_bits[q] & ru->req_lex_bits))
             return true;
         for (int a = 0; !ru->req_lex_bits && a < ru->n_req_lex; a++)
-            if (lex_starts(m, ru->req_lex[a], (uint32_t)q))
+            if (lex_at(m, ru->req_lex[a], (uint32_t)q, false))
                 return true;
         for (uint32_t i = m->ent_start.at[q]; ru->n_req_ent && i < m->ent_start.at[q + 1]; i++)
             for (int a = 0; a < ru->n_req_ent; a++)
