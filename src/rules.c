@@ -267,6 +267,13 @@ static int find_regex(const govner_ruleset *rs, const char *name) {
     return -1;
 }
 
+static int find_pattern(const govner_ruleset *rs, const char *name) {
+    for (size_t i = 0; i < rs->patterns.len; i++)
+        if (strcmp(rs->patterns.items[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
 static govner_status new_lexicon(parser *p, const token *at, const char *name, bool literal, int *out) {
     if (find_lexicon(p->rs, name) >= 0)
         return tok_error(p, at, "lexicon '%s' is already defined", name);
@@ -410,13 +417,6 @@ static pnode *new_node(parser *p, pnode_kind kind, int n_kids) {
 }
 
 static govner_status parse_alt(pparse *pp, pnode **out);
-
-static int find_pattern(const govner_ruleset *rs, const char *name) {
-    for (size_t i = 0; i < rs->patterns.len; i++)
-        if (strcmp(rs->patterns.items[i].name, name) == 0)
-            return (int)i;
-    return -1;
-}
 
 static bool has_regex(const govner_ruleset *rs, const pnode *n) {
     if (n->kind == P_REGEX && !rs->regexes.items[n->id].is_class)

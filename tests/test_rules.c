@@ -43,17 +43,13 @@ static void test_errors_have_positions(void **state) {
 /* `pattern NAME P` names a piece of pattern; rules use it as %NAME, in a match or a context. */
 static void test_named_pattern(void **state) {
     (void)state;
-    govner_error err;
-    govner_ruleset *rs = rules_from("layer names person place\n"
-                                    "lexicon surname\n  王\n  和\n"
-                                    "pattern given /\\p{sc=Han}{1,2}/\n"
-                                    "pattern post (\"部长\" | \"主任\")\n"
-                                    "pattern not_he !\"和\"\n"
-                                    "phase a\n"
-                                    "rule r\n  left %post\n  match %not_he n=(@surname %given)\n  right \"说\"\n  emit person n\n",
-                                    &err, NULL);
-    if (!rs)
-        fail_msg("%s:%d:%d: %s", err.file, err.line, err.column, err.message);
+    govner_ruleset *rs = must_load("layer names person place\n"
+                                   "lexicon surname\n  王\n  和\n"
+                                   "pattern given /\\p{sc=Han}{1,2}/\n"
+                                   "pattern post (\"部长\" | \"主任\")\n"
+                                   "pattern not_he !\"和\"\n"
+                                   "phase a\n"
+                                   "rule r\n  left %post\n  match %not_he n=(@surname %given)\n  right \"说\"\n  emit person n\n");
     govner_matcher *m = govner_matcher_new(rs);
     match_ok(m, "部长王小明说");
     assert_non_null(find_entity(m, "person", "王小明"));
