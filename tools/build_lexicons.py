@@ -280,6 +280,15 @@ def surnames():
 
 NONNAME_NOUN_FREQ = 50
 
+@functools.lru_cache(maxsize=None)
+def translit_chars():
+    """The characters of transliterated names: the class `translit` of rules/lexicons.rules."""
+    with open(os.path.join(ROOT, "rules", "lexicons.rules"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("class translit /["):
+                return frozenset(line[len("class translit /["):line.index("]/")])
+    raise SystemExit("rules/lexicons.rules has no class translit")
+
 def person_names(surname_set):
     """Characters of given names, and common words that look like names, from jieba's dictionary."""
     given = {}
@@ -298,6 +307,10 @@ def person_names(surname_set):
             # A frequent word that is not a noun (于是, 获悉, 向前) is never a person's name.
             nonnames.append(w)
         elif 2 <= len(w) <= 3 and freq >= NONNAME_NOUN_FREQ and not pos.startswith("nr"):
+            # Transliterations jieba tags as proper nouns or places (穆勒 nz, 巴拉克 ns) are often
+            # persons; the place rules find the places among them.
+            if pos in ("nz", "ns") and all(ch in translit_chars() for ch in w):
+                continue
             nonnames.append(w)
     chars = [f"{ch}\tcount={n}" for ch, n in given.items() if n >= 3 and ch not in not_given]
     header = """# Source: characters of the given names among jieba 0.42.1's person-name words (nr, nrfg in
