@@ -417,6 +417,14 @@ def verbs():
     # Less frequent verbs: only after a name in general text (邹志堂抓获), not as a context elsewhere.
     write(os.path.join(OUT, "verbs2_more.txt"), header.replace("frequency >= 1000", "frequency 200 to 999"),
           [w for w, freq in verbs2 if 200 <= freq < 1000])
+    # One-character verbs that end a name after a title (张忠义用, 樊富珉任); characters common in
+    # given names (安, 建, 立) are left out, they would cut a name short.
+    given = shipped_words("given_common.txt")
+    verbs1 = [w for w, freq, pos in jieba_entries() if len(w) == 1 and pos == "v" and freq >= 2000 and w not in given]
+    write(os.path.join(OUT, "verbs1.txt"), """# Source: one-character verbs (v) of frequency >= 2000 in jieba 0.42.1's dictionary (Debian
+# python3-jieba dict.txt, license MIT) that are not common given-name characters (given_common.txt).
+# Built by tools/build_lexicons.py; do not edit by hand.
+""", verbs1)
 
 # Words ending in 会 that name an event or a gathering, not a body.
 EVENTS = ("全会", "音乐会", "晚会", "社会", "舞会", "聚会", "博览会", "运动会", "交易会", "展销会", "研讨会", "座谈会",
