@@ -469,10 +469,14 @@ def more_places():
     rows = [w for w, tags in hanlp.items() if "nsf" in tags and good(w)]
     for w, (freq, pos) in jieba_words().items():
         tags = hanlp.get(w)
-        if pos == "ns" and tags and all(t.startswith("ns") for t in tags) and good(w):
+        if tags and all(t.startswith("ns") for t in tags) and good(w) and (
+                pos == "ns" or len(w) >= 3 and all(ch in translit_chars() for ch in w)):
+            # jieba tags many transliterated cities as names (桑德兰, 斯图加特: nr, nrt); HanLP's
+            # places-only tag wins for them.
             rows.append(w)
     header = """# Source: place words that jieba 0.42.1 (Debian python3-jieba dict.txt, license MIT) tags ns and
-# HanLP 1.x CoreNatureDictionary (license Apache-2.0) tags only as places (ns, nsf), and HanLP's
+# HanLP 1.x CoreNatureDictionary (license Apache-2.0) tags only as places (ns, nsf), words of three
+# or more transliteration characters that HanLP tags only as places whatever jieba says, and HanLP's
 # transliterated foreign places (nsf); divisions and countries (their own lexicons) left out.
 # Built by tools/build_lexicons.py; do not edit by hand.
 """
