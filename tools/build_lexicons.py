@@ -344,6 +344,42 @@ def person_names(surname_set):
 # Built by tools/build_lexicons.py; do not edit by hand.
 """
     write(os.path.join(OUT, "nonnames.txt"), header, nonnames)
+    known_names(surname_set, set(nonnames) | notable)
+
+KNOWN_NAME_FREQ = 20
+# Last characters of jieba's nr words that name places, buildings or eras, not people (黄鹤楼, 汉阳府,
+# 玉虚宫, 黄金周, 明永乐).
+NOT_NAME_END = set("府宫楼郡湖浦洲门冲周寺庙祠堡山河江岭州县城镇村乡庄桥关堂殿阁园峰岛湾港坝塘沟街巷路网")
+
+def known_names(surname_set, exclude):
+    """Person names jieba tags nr (historical figures, writers, characters: 黄宾虹, 陈嘉庚, 韦小宝)
+    that HanLP does not know as anything else."""
+    given = shipped_words("given_chars.txt")
+    hanlp = {w: tags for w, tags, _ in hanlp_core()}
+    rows = []
+    for w, freq, pos in jieba_entries():
+        if pos not in ("nr", "nrfg") or freq < KNOWN_NAME_FREQ or not 2 <= len(w) <= 3 or w in exclude:
+            continue
+        if not all("\u4e00" <= ch <= "\u9fff" for ch in w) or w[-1] in NOT_NAME_END:
+            continue
+        # Three characters, a one-character surname and two given-name characters: jieba's
+        # two-character nr words are mostly other words (多云 is nr there), and transliterations
+        # (桑塔纳) are the foreign-name rules' business.
+        if len(w) != 3 or w[:1] not in surname_set or not all(ch in given for ch in w[1:]):
+            continue
+        if all(ch in translit_chars() for ch in w):
+            continue
+        if w in hanlp and not all(t.startswith("nr") for t in hanlp[w]):
+            continue
+        rows.append(w)
+    header = f"""# Source: three-character person names (nr, nrfg) of frequency >= {KNOWN_NAME_FREQ} in jieba 0.42.1's
+# dictionary (Debian python3-jieba dict.txt, license MIT): a surname and two characters of given
+# names (given_chars.txt), not all transliteration characters, that are not common words
+# (nonnames.txt) and that HanLP 1.x CoreNatureDictionary (license Apache-2.0), where it lists them,
+# tags only as names; names ending in a place character (府, 宫, 楼) left out.
+# Built by tools/build_lexicons.py; do not edit by hand.
+"""
+    write(os.path.join(OUT, "known_names.txt"), header, rows)
 
 def jieba_common(length, min_freq, exclude=frozenset()):
     """jieba's words of `length` characters and frequency >= min_freq that are not names of persons,
