@@ -135,8 +135,14 @@ def places():
     words = jieba_words()
     # Words HanLP's core dictionary uses mostly as place names (ns its most frequent tag).
     hanlp_places = set()
+    hanlp_words = set()
+    hanlp_common = set()   # words HanLP uses mostly as common words (江山 n, 兴国 vi), seen 5 times or more
     for w, tags, freqs in hanlp_core():
+        hanlp_words.add(w)
         counts = [int(x) if x.isdigit() else 0 for x in freqs]
+        top = tags[counts.index(max(counts))]
+        if max(counts) >= 5 and not top.startswith(("ns", "nr", "nz", "nt", "nx")):
+            hanlp_common.add(w)
         if "ns" in tags and counts[tags.index("ns")] == max(counts):
             hanlp_places.add(w)
     rows = {}   # text -> attrs; a text claimed by two divisions keeps only what they share
@@ -219,6 +225,13 @@ def places():
     for text, attrs in county_short:
         # jieba's tags are checked against HanLP's: jieba has 监利 as a verbal noun.
         if text in rows or len(text) < 2 or (common_word(words, text) and text not in hanlp_places):
+            continue
+        # A word HanLP uses mostly as a common word (江山, 平原: nouns; 兴国: a verb), or one only
+        # jieba knows, as something else (天长), is that word more often than the county.
+        if text in hanlp_common:
+            continue
+        if text not in hanlp_words and words.get(text, (0, "ns"))[0] >= 20 and \
+                not words[text][1].startswith(("ns", "nr", "nz", "nt")):
             continue
         if text in seen and seen[text].get("code") != attrs["code"]:
             seen[text] = {"level": "county", "ambiguous": "yes"}
