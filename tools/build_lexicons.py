@@ -449,10 +449,18 @@ def person_kinds():
     """Words for kinds of people by occupation or standing (营业员, 漫画家, 渔民, 宇航员): a name often
     follows one. HanLP's words tagged nnd (职业) that end in a character for a person."""
     tails = set("家员工者人手师兵士警夫农匠星生医贩徒民练女官妇将娃仔妹姐嫂爷翁娘")
-    rows = sorted({w for w, tags, freqs in hanlp_core()
-                   if "nnd" in tags and len(w) >= 2 and w[-1] in tails and all("\u4e00" <= ch <= "\u9fff" for ch in w)})
+    rows = {w for w, tags, freqs in hanlp_core()
+            if "nnd" in tags and len(w) >= 2 and w[-1] in tails and all("\u4e00" <= ch <= "\u9fff" for ch in w)}
+    # Masters of an art or a science (漫画家, 声乐家, 物理学家), which HanLP tags nnd only in part; not
+    # the households (老人家, 邻居家, 姑娘家).
+    rows |= {w for w, freq, pos in jieba_entries()
+             if pos == "n" and freq >= 20 and 3 <= len(w) <= 5 and w.endswith("家") and w[-2] not in "人戚老主子友居姓国娘孩"}
+    rows = sorted(rows)
     header = """# Source: HanLP 1.x CoreNatureDictionary (license Apache-2.0), words tagged nnd (职业) that end in a
-# character for a person (家, 员, 工, 手, 师...). Built by tools/build_lexicons.py; do not edit by hand.
+# character for a person (家, 员, 工, 手, 师...); and nouns of three to five characters ending in 家
+# (masters of an art or a science) of frequency >= 20 in jieba 0.42.1's dictionary (Debian
+# python3-jieba dict.txt, license MIT), households left out. Built by tools/build_lexicons.py; do not
+# edit by hand.
 """
     write(os.path.join(OUT, "person_kinds.txt"), header, rows)
 
