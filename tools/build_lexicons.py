@@ -453,8 +453,9 @@ def person_kinds():
             if "nnd" in tags and len(w) >= 2 and w[-1] in tails and all("\u4e00" <= ch <= "\u9fff" for ch in w)}
     # Masters of an art or a science (漫画家, 声乐家, 物理学家), which HanLP tags nnd only in part; not
     # the households (老人家, 邻居家, 姑娘家).
+    households = set("人戚老主子友居姓国娘孩")
     rows |= {w for w, freq, pos in jieba_entries()
-             if pos == "n" and freq >= 20 and 3 <= len(w) <= 5 and w.endswith("家") and w[-2] not in "人戚老主子友居姓国娘孩"}
+             if pos == "n" and freq >= 20 and 3 <= len(w) <= 5 and w.endswith("家") and w[-2] not in households}
     rows = sorted(rows)
     header = """# Source: HanLP 1.x CoreNatureDictionary (license Apache-2.0), words tagged nnd (职业) that end in a
 # character for a person (家, 员, 工, 手, 师...); and nouns of three to five characters ending in 家
