@@ -64,6 +64,17 @@ static govner_status exact_add(govner_ruleset *rs, uint32_t lex, const char *tex
     return GOVNER_OK;
 }
 
+/* Is the entry text line[t0, t0 + tlen) valid UTF-8? If not, the error names its column. */
+static bool utf8_valid_entry(const char *line, size_t t0, size_t tlen, const char *file, int line_no,
+                             govner_error *err) {
+    size_t bad = govner_utf8_check(line + t0, tlen);
+    if (bad == tlen)
+        return true;
+    error_set(err, GOVNER_ERR_RULES, file, line_no, (int)utf8_length(line, t0 + bad) + 1, NULL,
+              "lexicon entry is not valid UTF-8");
+    return false;
+}
+
 govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *line, size_t len,
                                const char *file, int line_no, govner_error *err) {
     size_t i = 0;
@@ -75,10 +86,10 @@ govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *lin
     while (i < len && !is_space(line[i]))
         i++;
     size_t tlen = i - t0;
-    size_t bad = govner_utf8_check(line + t0, tlen);
-    if (bad != tlen)
-        return error_set(err, GOVNER_ERR_RULES, file, line_no, (int)utf8_length(line, t0 + bad) + 1, NULL,
-                         "lexicon entry is not valid UTF-8");
+    bool exact = rs->lexicons.items[lex].exact;
+    /* Entries of exact lexicons are checked here; trie_insert decodes (and so checks) the others. */
+    if (exact && !utf8_valid_entry(line, t0, tlen, file, line_no, err))
+        return GOVNER_ERR_RULES;
 
     /* Attributes: checked here, packed as "key\0value\0" pairs in one allocation. */
     char packed[1024];
@@ -120,12 +131,15 @@ govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *lin
         attrs = a;
     }
 
-    if (rs->lexicons.items[lex].exact)
+    if (exact)
         return exact_add(rs, lex, line + t0, tlen, attrs, n_attrs, file, line_no, err);
     uint32_t cps;
     uint32_t node = trie_insert(&rs->trie, line + t0, tlen, &cps);
-    if (node == TRIE_NONE)
+    if (node == TRIE_NONE) {
+        if (!utf8_valid_entry(line, t0, tlen, file, line_no, err))
+            return GOVNER_ERR_RULES;
         return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
+    }
     for (int32_t e = rs->trie.value[node]; e >= 0; e = rs->entries.items[e].next)
         if (rs->entries.items[e].lex == lex)
             return GOVNER_OK; /* a duplicate in one lexicon adds nothing */

@@ -77,6 +77,25 @@ static void test_include_and_lexicon_files(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* An entry of a lexicon file that is not valid UTF-8 is an error at its line and column, for a
+ * lexicon in the automaton and for a `reject` lexicon (looked up whole) alike. */
+static void test_lexicon_file_bad_utf8(void **state) {
+    (void)state;
+    const char *rules[] = {"layer names person place\nlexicon places \"bad.txt\"\n",
+                           "layer names person place\nreject person \"bad.txt\"\n"};
+    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
+        govner_error err;
+        govner_ruleset *rs = rules_from(rules[i], &err, "bad.txt", "长沙\tcode=430100\n湘\xff潭\n", NULL);
+        if (rs)
+            fail_msg("rules loaded but should fail: %s", rules[i]);
+        assert_int_equal(err.status, GOVNER_ERR_RULES);
+        assert_non_null(strstr(err.file, "bad.txt"));
+        assert_int_equal(err.line, 2);
+        assert_int_equal(err.column, 2);
+        assert_non_null(strstr(err.message, "not valid UTF-8"));
+    }
+}
+
 static void test_include_cycle(void **state) {
     (void)state;
     govner_error err;
@@ -117,6 +136,7 @@ int main(void) {
         cmocka_unit_test(test_errors_have_positions),
         cmocka_unit_test(test_named_pattern),
         cmocka_unit_test(test_include_and_lexicon_files),
+        cmocka_unit_test(test_lexicon_file_bad_utf8),
         cmocka_unit_test(test_include_cycle),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_failing_example_is_reported),
