@@ -7,6 +7,7 @@
  *   jurisdiction @lex     the province the document is about (the one its place entries name most)
  *                         fills {province} and {province_short} in attribute templates
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "matcher.h"
@@ -336,6 +337,26 @@ bool docpass_run(govner_matcher *m, const phase *ph) {
     return true;
 }
 
+/* One walk over e's attributes: is its `level` province, its `code`, its `province` (NULL when
+ * absent). Keys are told apart by length first: 34k division entries pass here at every start. */
+static void entry_codes(const lex_entry *e, bool *is_province, const char **code, const char **prov) {
+    *is_province = false;
+    *code = *prov = NULL;
+    const char *k = e->packed;
+    for (uint32_t a = 0; a < e->n_attrs; a++) {
+        size_t kl = strlen(k);
+        const char *v = k + kl + 1;
+        size_t vl = strlen(v);
+        if (kl == 5 && memcmp(k, "level", 5) == 0)
+            *is_province = vl == 8 && memcmp(v, "province", 8) == 0;
+        else if (kl == 4 && memcmp(k, "code", 4) == 0)
+            *code = v;
+        else if (kl == 8 && memcmp(k, "province", 8) == 0)
+            *prov = v;
+        k = v + vl + 1;
+    }
+}
+
 bool docpass_prepare(govner_ruleset *rs) {
     for (size_t ph = 0; ph < rs->phases.len; ph++)
         for (size_t k = 0; k < rs->phases.items[ph].n_passes; k++) {
@@ -348,25 +369,37 @@ bool docpass_prepare(govner_ruleset *rs) {
                 return false;
             ps->n_provinces = 0;
             uint64_t hashes[64]; /* of the provinces' codes: most entries below need one strcmp, not 34 */
+            const char *pcodes[64];
+            /* Per entry of the lexicon, the code that names its province: its `province`, else its own
+             * `code`; one walk over each entry's attributes. */
+            const char **of = calloc(rs->entries.len + 1, sizeof *of);
+            if (!of)
+                return false;
             for (size_t e = 0; e < rs->entries.len; e++) {
                 const lex_entry *le = &rs->entries.items[e];
                 if (le->lex != ps->lex)
                     continue;
-                const char *lvl = entry_attr(le, "level"), *code = entry_attr(le, "code");
-                if (!lvl || strcmp(lvl, "province") != 0 || !code)
+                bool is_province;
+                const char *code, *prov;
+                entry_codes(le, &is_province, &code, &prov);
+                of[e] = prov ? prov : code;
+                if (!is_province || !code)
                     continue;
                 uint64_t h = hash_bytes(0, code, strlen(code));
                 bool dup = false;
                 for (size_t q = 0; q < ps->n_provinces && !dup; q++)
-                    dup = hashes[q] == h && strcmp(entry_attr(ps->provinces[q], "code"), code) == 0;
+                    dup = hashes[q] == h && strcmp(pcodes[q], code) == 0;
                 if (!dup && ps->n_provinces < 64) {
                     hashes[ps->n_provinces] = h;
+                    pcodes[ps->n_provinces] = code;
                     ps->provinces[ps->n_provinces++] = le;
                 }
             }
             ps->province_of = arena_alloc(&rs->mem, rs->entries.len + 1);
-            if (!ps->province_of)
+            if (!ps->province_of) {
+                free(of);
                 return false;
+            }
             /* The provinces by the hash of their code, so each entry below costs one probe. */
             enum { SLOTS = 128 };
             int8_t slot[SLOTS];
@@ -378,29 +411,18 @@ bool docpass_prepare(govner_ruleset *rs) {
                 slot[h] = (int8_t)q;
             }
             for (size_t e = 0; e < rs->entries.len; e++) {
-                const lex_entry *le = &rs->entries.items[e];
+                const char *code = of[e];
                 ps->province_of[e] = -1;
-                if (le->lex != ps->lex)
-                    continue;
-                /* Its `province`, else its own `code`: one walk over the attributes. */
-                const char *code = NULL, *prov = NULL, *k = le->packed;
-                for (uint32_t a = 0; a < le->n_attrs; a++, k = entry_attr_next(k)) {
-                    if (strcmp(k, "province") == 0)
-                        prov = entry_attr_value(k);
-                    else if (strcmp(k, "code") == 0)
-                        code = entry_attr_value(k);
-                }
-                if (prov)
-                    code = prov;
                 if (!code)
                     continue;
                 uint64_t h = hash_bytes(0, code, strlen(code));
                 for (size_t i = (size_t)h & (SLOTS - 1); slot[i] >= 0; i = (i + 1) & (SLOTS - 1))
-                    if (hashes[slot[i]] == h && strcmp(entry_attr(ps->provinces[slot[i]], "code"), code) == 0) {
+                    if (hashes[slot[i]] == h && strcmp(pcodes[slot[i]], code) == 0) {
                         ps->province_of[e] = slot[i];
                         break;
                     }
             }
+            free(of);
         }
     return true;
 }
