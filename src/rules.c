@@ -975,23 +975,39 @@ static void find_requirement(const govner_ruleset *rs, const pnode *n, int lo, l
     }
     for (int i = 0; i < n_items && best->rank < 3; i++) {
         const pnode *e = items[i];
-        while (e->kind == P_CAP || (e->kind == P_REP && e->min >= 1))
+        /* A repeat of at least two (%translit{3,6}) has its element again one element on: a
+         * requirement there says more than the anchor. */
+        const pnode *twice = NULL;
+        while (e->kind == P_CAP || (e->kind == P_REP && e->min >= 1)) {
+            if (e->kind == P_REP && e->min >= 2 && !twice)
+                twice = e->kids[0];
             e = e->kids[0];
+        }
         bool look = e->kind == P_LOOK && !e->neg;
         if (e->kind == P_SEQ && e != n) {
             find_requirement(rs, e, lo, hi, best, ok); /* a group: look inside, continuing the offset */
         } else if (look || e->kind == P_LEX || e->kind == P_ENT || e->kind == P_ALT ||
                    (e->kind == P_REGEX && rs->regexes.items[e->id].is_class)) {
-            req_found q = {.lo = lo, .hi = hi};
-            if (first_set(rs, look ? e->kids[0] : e, &q.lex, &q.ent, &q.cls, ok) && !nullable(look ? e->kids[0] : e)) {
-                q.rank = req_rank(&q, !look && bound_zero(&hi));
-                if (q.rank > best->rank) {
-                    req_clear(best);
-                    *best = q;
-                    q = (req_found){0};
+            for (int again = 0; again < 2; again++) {
+                req_found q = {.lo = lo, .hi = hi};
+                if (again) {
+                    len_bound k;
+                    if (!twice || look || !max_length(rs, twice, &k))
+                        break;
+                    q.lo += min_length(rs, twice);
+                    bound_add(&q.hi, &k);
                 }
+                if (first_set(rs, look ? e->kids[0] : e, &q.lex, &q.ent, &q.cls, ok) &&
+                    !nullable(look ? e->kids[0] : e)) {
+                    q.rank = req_rank(&q, !look && bound_zero(&q.hi));
+                    if (q.rank > best->rank) {
+                        req_clear(best);
+                        *best = q;
+                        q = (req_found){0};
+                    }
+                }
+                req_clear(&q);
             }
-            req_clear(&q);
         }
         len_bound k;
         if (!max_length(rs, items[i], &k))

@@ -173,6 +173,34 @@ static void test_required_in_lookahead_and_alternative(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* A repeat of at least two requires its element again one element on (%x{3,5}: x one character
+ * on; (@word){2,3}: a word one to three characters on, as long as the first word is): matches of
+ * every length must survive that check. */
+static void test_required_in_repeat(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("class x /[甲乙丙丁戊]/\n"
+                                   "lexicon word\n  天\n  地人\n  春夏秋\n"
+                                   "rule r\n  match n=(%x{3,5})\n  not-right %x\n  emit person n\n"
+                                   "rule w\n  match p=(@word{2,3}) \"尾\"\n  emit place p\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "，甲乙丙。");
+    assert_non_null(find_entity(m, "person", "甲乙丙"));
+    match_ok(m, "，甲乙丙丁戊。");
+    assert_non_null(find_entity(m, "person", "甲乙丙丁戊"));
+    match_ok(m, "，甲乙。");
+    assert_int_equal(govner_entity_count(m), 0);
+    match_ok(m, "春夏秋天尾");  /* the second word three characters on */
+    assert_non_null(find_entity(m, "place", "春夏秋天"));
+    match_ok(m, "天地人尾");    /* ... one character on */
+    assert_non_null(find_entity(m, "place", "天地人"));
+    match_ok(m, "地人春夏秋天尾");
+    assert_non_null(find_entity(m, "place", "地人春夏秋天"));
+    match_ok(m, "天尾");
+    assert_int_equal(govner_entity_count(m), 0);
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 /* Invalid UTF-8 fails the whole document with its byte offset in the document, even when it is
  * in a later segment of a long one, and no entity of the earlier segments is kept. */
 static void test_invalid_utf8_fails_whole_document(void **state) {
@@ -333,6 +361,7 @@ int main(void) {
         cmocka_unit_test(test_entities_of_earlier_phase),
         cmocka_unit_test(test_required_suffix_after_long_entity),
         cmocka_unit_test(test_required_in_lookahead_and_alternative),
+        cmocka_unit_test(test_required_in_repeat),
         cmocka_unit_test(test_invalid_utf8_fails_whole_document),
         cmocka_unit_test(test_native_classes_equal_pcre),
         cmocka_unit_test(test_many_anchors_and_classes),
