@@ -174,7 +174,7 @@ static void test_required_in_lookahead_and_alternative(void **state) {
 }
 
 /* A repeat of at least two requires its element again one element on (%x{3,5}: x one character
- * on; (@word){2,3}: a word one to three characters on, as long as the first word is): matches of
+ * on; @word{2,3}: a word one to three characters on, as long as the first word is): matches of
  * every length must survive that check. */
 static void test_required_in_repeat(void **state) {
     (void)state;
