@@ -274,6 +274,66 @@ static void test_native_classes_equal_pcre(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* The entities of every line of a file, one string: type, span and text of each. */
+static char *entities_of_file(govner_matcher *m, const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    size_t cap = 1 << 16, len = 0;
+    char *out = malloc(cap), line[1 << 16];
+    assert_non_null(out);
+    out[0] = '\0';
+    while (fgets(line, sizeof line, f)) {
+        match_ok(m, line);
+        for (size_t i = 0; i < govner_entity_count(m); i++) {
+            const govner_entity *e = govner_entity_at(m, i);
+            char buf[512];
+            int n = snprintf(buf, sizeof buf, "%s %zu %zu %s\n", e->type, (size_t)e->start, (size_t)e->end, e->text);
+            while (len + (size_t)n + 1 > cap) {
+                cap *= 2;
+                out = realloc(out, cap);
+                assert_non_null(out);
+            }
+            memcpy(out + len, buf, (size_t)n + 1);
+            len += (size_t)n;
+        }
+    }
+    fclose(f);
+    return out;
+}
+
+/* Requirements only spare rule applications: with every rule's requirement dropped, the shipped
+ * rules find exactly the same entities in the example report and the golden news lines. */
+static void test_requirements_change_nothing(void **state) {
+    (void)state;
+    const char *files[] = {GOVNER_TEST_SOURCE "/examples/hunan-2021-08-09.txt",
+                           GOVNER_TEST_SOURCE "/tests/cases/news.lines.txt"};
+    govner_error err;
+    govner_ruleset *rs = govner_ruleset_load(GOVNER_TEST_RULES, &err);
+    if (!rs)
+        fail_msg("%s: %s", GOVNER_TEST_RULES, err.message);
+    govner_matcher *m = govner_matcher_new(rs);
+    char *with[2];
+    size_t n_req = 0;
+    for (int i = 0; i < 2; i++)
+        with[i] = entities_of_file(m, files[i]);
+    for (size_t p = 0; p < rs->phases.len; p++)
+        for (size_t r = 0; r < rs->phases.items[p].n_rules; r++) {
+            n_req += rs->phases.items[p].rules[r].has_req;
+            rs->phases.items[p].rules[r].has_req = false;
+        }
+    assert_true(n_req > 20); /* the test means something only if requirements are in use */
+    for (int i = 0; i < 2; i++) {
+        char *without = entities_of_file(m, files[i]);
+        assert_true(strlen(with[i]) > 100);
+        assert_string_equal(with[i], without);
+        free(without);
+        free(with[i]);
+    }
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 /* Past 64 anchor lexicons and GOVNER_CLASS_BITS classes, rules lose their position filter but
  * still match exactly where they should. */
 static void test_many_anchors_and_classes(void **state) {
@@ -362,6 +422,7 @@ int main(void) {
         cmocka_unit_test(test_required_suffix_after_long_entity),
         cmocka_unit_test(test_required_in_lookahead_and_alternative),
         cmocka_unit_test(test_required_in_repeat),
+        cmocka_unit_test(test_requirements_change_nothing),
         cmocka_unit_test(test_invalid_utf8_fails_whole_document),
         cmocka_unit_test(test_native_classes_equal_pcre),
         cmocka_unit_test(test_many_anchors_and_classes),
