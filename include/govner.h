@@ -119,6 +119,26 @@ GOVNER_EXPORT void govner_matcher_free(govner_matcher *m);
  * capture and the lexicon entries the match used. Off by default. */
 GOVNER_EXPORT void govner_matcher_set_explain(govner_matcher *m, int on);
 
+/* Work done by one rule, counted while profiling is on (govner_matcher_set_profile): the positions
+ * where its first element starts (`starts`), of those where what it requires was near so its
+ * pattern ran (`tried`), the matches (`matched`, before overlap resolution), the steps of the
+ * pattern engine, and the wall time spent in it. */
+typedef struct {
+    const char *name;
+    const char *file;       /* where the rule is written */
+    int line;
+    unsigned long long starts, tried, matched, steps, nanoseconds;
+} govner_rule_profile;
+
+/* Count the work of each rule from now on (`on`), or stop (counts are kept). Off by default: it
+ * reads the clock twice per rule application. Returns 0, or -1 when out of memory. */
+GOVNER_EXPORT int govner_matcher_set_profile(govner_matcher *m, int on);
+
+/* The counts of rule i, 0 <= i < govner_ruleset_rule_count: the rules phase by phase, each phase's
+ * in the order written. Returns 0, or -1 when i is out of range or profiling was never on (*out
+ * untouched). */
+GOVNER_EXPORT int govner_matcher_rule_profile(const govner_matcher *m, size_t i, govner_rule_profile *out);
+
 /* Find the entities of one document. `text` must be valid UTF-8 (see govner_utf8_repair), else
  * GOVNER_ERR_INPUT; it need not be NUL-terminated. Results replace those of the previous call.
  * A document over 1 MiB is matched in segments that end at a sentence end, so memory does not grow

@@ -105,6 +105,7 @@ govner_matcher *govner_matcher_new(const govner_ruleset *rs) {
 void govner_matcher_free(govner_matcher *m) {
     if (!m)
         return;
+    free(m->prof);
     free(m->class_memo);
     pcre2_match_data_free(m->md);
     pcre2_match_context_free(m->mctx);
@@ -134,6 +135,28 @@ void govner_matcher_free(govner_matcher *m) {
 }
 
 void govner_matcher_set_explain(govner_matcher *m, int on) { m->explain = on != 0; }
+
+int govner_matcher_set_profile(govner_matcher *m, int on) {
+    if (on && !m->prof) {
+        const govner_ruleset *rs = m->rs;
+        if (!(m->prof = calloc(rs->n_rules + 1, sizeof *m->prof)))
+            return -1;
+        for (size_t p = 0; p < rs->phases.len; p++)
+            for (size_t r = 0; r < rs->phases.items[p].n_rules; r++) {
+                const rule *ru = &rs->phases.items[p].rules[r];
+                m->prof[ru->id] = (govner_rule_profile){.name = ru->name, .file = ru->file, .line = ru->line};
+            }
+    }
+    m->profile = on != 0;
+    return 0;
+}
+
+int govner_matcher_rule_profile(const govner_matcher *m, size_t i, govner_rule_profile *out) {
+    if (!m->prof || i >= m->rs->n_rules)
+        return -1;
+    *out = m->prof[i];
+    return 0;
+}
 
 const char *doc_strndup(govner_matcher *m, uint32_t start, uint32_t end) {
     return arena_strndup(&m->mem, m->text + m->byte_of[start], m->byte_of[end] - m->byte_of[start]);

@@ -73,6 +73,8 @@ struct govner_matcher {
     int depth;
     bool limit_hit;
     bool explain;           /* attach an `explain` attribute to every candidate */
+    bool profile;           /* count the work of each rule in prof (govner_matcher_set_profile) */
+    govner_rule_profile *prof; /* rs->n_rules counters, by rule.id; NULL until profiling is asked */
 
     VEC(uint8_t) occupied;  /* resolve.c scratch: one byte per code point and layer */
     VEC(uint32_t) owner;    /* resolve.c scratch: the entity covering each code point, per layer */

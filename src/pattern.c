@@ -7,6 +7,7 @@
  * pattern succeeds - the first success wins, as in PCRE. Left contexts are matched backwards from
  * the start position. Captures and lexicon hits are recorded on a trail undone on backtracking. */
 #include <string.h>
+#include <time.h>
 
 #include "matcher.h"
 #include "utf8.h"
@@ -486,6 +487,10 @@ static bool unbitted_class(const govner_ruleset *rs, const uint32_t *ids, int n)
 }
 
 bool pattern_prepare(govner_ruleset *rs) {
+    uint32_t id = 0;
+    for (size_t p = 0; p < rs->phases.len; p++)
+        for (size_t r = 0; r < rs->phases.items[p].n_rules; r++)
+            rs->phases.items[p].rules[r].id = id++;
     if (!prepare_singles(rs) || !prepare_single_terms(rs))
         return false;
     size_t n_lex = rs->lexicons.len + 1, n_types = rs->types.len + 1;
@@ -746,6 +751,8 @@ static bool required_near(const govner_matcher *m, const rule *ru, uint32_t pos)
 static govner_status apply_rule(govner_matcher *m, const rule *ru, uint64_t order, uint32_t pos, govner_error *err) {
     if (!required_near(m, ru, pos))
         return GOVNER_OK;
+    if (m->profile)
+        m->prof[ru->id].tried++;
     cont accept = {NULL, 0, 0, NULL};
     run r = {m, false, 0};
     m->trail.len = 0;
@@ -760,9 +767,29 @@ static govner_status apply_rule(govner_matcher *m, const rule *ru, uint64_t orde
     }
     /* Candidates are ordered by rule, then by position: the tie-breaker the overlap policy names. */
     m->seq = (order << 40) | (m->seq & ((1ull << 40) - 1));
+    if (m->profile) {
+        m->prof[ru->id].steps += m->steps;
+        m->prof[ru->id].matched += res == 1;
+    }
     if (res == 1 && !emit_match(m, ru, pos, r.end))
         return error_set(err, GOVNER_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
     return GOVNER_OK;
+}
+
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* apply_rule, counted and timed for govner_matcher_set_profile. */
+static govner_status apply_rule_profiled(govner_matcher *m, const rule *ru, uint64_t order, uint32_t pos,
+                                         govner_error *err) {
+    uint64_t t0 = now_ns();
+    govner_status st = apply_rule(m, ru, order, pos, err);
+    m->prof[ru->id].starts++;
+    m->prof[ru->id].nanoseconds += now_ns() - t0;
+    return st;
 }
 
 govner_status pattern_run_phase(govner_matcher *m, const phase *ph, govner_error *err) {
@@ -775,12 +802,14 @@ govner_status pattern_run_phase(govner_matcher *m, const phase *ph, govner_error
         while (mask && st == GOVNER_OK) {
             int r = __builtin_ctzll(mask);
             mask &= mask - 1;
-            st = apply_rule(m, &ph->rules[r], (uint64_t)r, pos, err);
+            st = m->profile ? apply_rule_profiled(m, &ph->rules[r], (uint64_t)r, pos, err)
+                            : apply_rule(m, &ph->rules[r], (uint64_t)r, pos, err);
         }
     }
     /* Rules past the 64th are tried everywhere. */
     for (size_t ri = 64; ri < ph->n_rules && st == GOVNER_OK; ri++)
         for (uint32_t pos = 0; pos < m->n && st == GOVNER_OK; pos++)
-            st = apply_rule(m, &ph->rules[ri], ri, pos, err);
+            st = m->profile ? apply_rule_profiled(m, &ph->rules[ri], ri, pos, err)
+                            : apply_rule(m, &ph->rules[ri], ri, pos, err);
     return st;
 }

@@ -93,6 +93,7 @@ typedef struct {
     const char *name;
     const char *file;
     int line;
+    uint32_t id;            /* pattern_prepare: index among all rules, in the order written */
     int priority;
     pnode *body;            /* match clause with left/right context folded in */
     const char **cap_names;

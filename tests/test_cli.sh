@@ -193,4 +193,14 @@ PY
 echo "长沙" | g --format tsv > "$tmp/out.tsv"
 check "--format tsv" grep -q "^stdin	place	长沙	0	2	" "$tmp/out.tsv"
 
+# --profile: the work of each rule on stderr, summed over workers; the output does not change
+g --lines < "$report" > "$tmp/plain.jsonl"
+g --lines --profile < "$report" > "$tmp/prof.jsonl" 2> "$tmp/prof.err"
+check "--profile leaves the output as it is" cmp -s "$tmp/plain.jsonl" "$tmp/prof.jsonl"
+check "--profile prints a table of rules" sh -c "head -1 '$tmp/prof.err' | grep -q '^rule .*starts.*tried.*matched' &&
+    grep -q '^person.after_title  *persons.rules:[0-9]' '$tmp/prof.err' && tail -1 '$tmp/prof.err' | grep -q '^all rules'"
+g --lines -j 3 --profile < "$report" > /dev/null 2> "$tmp/prof3.err"
+check "--profile -j 3 counts the same work" sh -c "[ \"\$(awk '!/^all rules/ {print \$1, \$3, \$4, \$5, \$6}' '$tmp/prof.err' | sort)\" = \
+    \"\$(awk '!/^all rules/ {print \$1, \$3, \$4, \$5, \$6}' '$tmp/prof3.err' | sort)\" ]"
+
 [ "$failures" -eq 0 ] || { echo "$failures failed"; exit 1; }

@@ -274,6 +274,37 @@ static void test_native_classes_equal_pcre(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* Profiling counts, per rule, the positions where it starts, the tries its requirement allowed and
+ * the matches; counting stops when profiling is switched off, and the counts stay. */
+static void test_profile_counts(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("rule a\n  match n=(@surname %han{1,2}) &@verb\n  emit person n\n"
+                                   "rule b\n  match p=\"长沙\"\n  emit place p\n");
+    assert_int_equal(govner_ruleset_rule_count(rs), 2);
+    govner_matcher *m = govner_matcher_new(rs);
+    govner_rule_profile pa, pb;
+    assert_int_equal(govner_matcher_rule_profile(m, 0, &pa), -1); /* never on */
+    assert_int_equal(govner_matcher_set_profile(m, 1), 0);
+    match_ok(m, "王小说。李大"); /* 王 starts and matches; 李 starts, but no verb is near */
+    assert_int_equal(govner_matcher_rule_profile(m, 0, &pa), 0);
+    assert_string_equal(pa.name, "a");
+    assert_int_equal(pa.line, 12); /* after the prelude's eleven lines */
+    assert_true(pa.starts == 2 && pa.tried == 1 && pa.matched == 1 && pa.steps > 0);
+    assert_int_equal(govner_matcher_rule_profile(m, 1, &pb), 0);
+    assert_string_equal(pb.name, "b");
+    assert_true(pb.starts == 0 && pb.tried == 0 && pb.matched == 0);
+    assert_int_equal(govner_matcher_rule_profile(m, 2, &pb), -1);
+    match_ok(m, "去长沙");
+    assert_int_equal(govner_matcher_rule_profile(m, 1, &pb), 0);
+    assert_true(pb.starts == 1 && pb.tried == 1 && pb.matched == 1);
+    govner_matcher_set_profile(m, 0);
+    match_ok(m, "王小说");
+    assert_int_equal(govner_matcher_rule_profile(m, 0, &pa), 0);
+    assert_true(pa.starts == 2 && pa.matched == 1);
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 /* The entities of every line of a file, one string: type, span and text of each. */
 static char *entities_of_file(govner_matcher *m, const char *path) {
     FILE *f = fopen(path, "rb");
@@ -423,6 +454,7 @@ int main(void) {
         cmocka_unit_test(test_required_in_lookahead_and_alternative),
         cmocka_unit_test(test_required_in_repeat),
         cmocka_unit_test(test_requirements_change_nothing),
+        cmocka_unit_test(test_profile_counts),
         cmocka_unit_test(test_invalid_utf8_fails_whole_document),
         cmocka_unit_test(test_native_classes_equal_pcre),
         cmocka_unit_test(test_many_anchors_and_classes),

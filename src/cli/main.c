@@ -44,6 +44,7 @@ static const char usage_text[] =
     "  --format FMT       json (default) or tsv\n"
     "  --encoding ENC     input encoding (default: UTF-8, GB18030 detected); any iconv name\n"
     "  --explain          add to each entity the rule, captures and lexicon entries behind it\n"
+    "  --profile          print to stderr, at the end, the work and time of each rule\n"
     "  -q, --quiet        no warnings or progress on stderr\n"
     "  -h, --help         show this help and exit\n"
     "  --version          show the version and exit\n"
@@ -61,6 +62,7 @@ typedef struct {
     bool tsv;
     bool quiet;
     bool explain;
+    bool profile;
 } options;
 
 static options opt = {.jobs = 1};
@@ -485,7 +487,74 @@ static govner_matcher *new_matcher(const govner_ruleset *rs) {
     govner_matcher *m = govner_matcher_new(rs);
     if (m)
         govner_matcher_set_explain(m, opt.explain);
+    if (m && opt.profile && govner_matcher_set_profile(m, 1) != 0) {
+        govner_matcher_free(m);
+        return NULL;
+    }
     return m;
+}
+
+/* --profile: the counts of every matcher, summed as each is released (workers run in parallel). */
+static struct {
+    pthread_mutex_t mu;
+    govner_rule_profile *rules;
+    size_t n;
+} profile = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static void release_matcher(const govner_ruleset *rs, govner_matcher *m) {
+    if (m && opt.profile) {
+        pthread_mutex_lock(&profile.mu);
+        size_t n = govner_ruleset_rule_count(rs);
+        if (!profile.rules && (profile.rules = calloc(n + 1, sizeof *profile.rules)))
+            profile.n = n;
+        for (size_t i = 0; i < profile.n; i++) {
+            govner_rule_profile p;
+            if (govner_matcher_rule_profile(m, i, &p) != 0)
+                continue;
+            govner_rule_profile *t = &profile.rules[i];
+            t->name = p.name;
+            t->file = p.file;
+            t->line = p.line;
+            t->starts += p.starts;
+            t->tried += p.tried;
+            t->matched += p.matched;
+            t->steps += p.steps;
+            t->nanoseconds += p.nanoseconds;
+        }
+        pthread_mutex_unlock(&profile.mu);
+    }
+    govner_matcher_free(m);
+}
+
+static int by_time(const void *a, const void *b) {
+    const govner_rule_profile *x = a, *y = b;
+    return x->nanoseconds < y->nanoseconds ? 1 : x->nanoseconds > y->nanoseconds ? -1 : strcmp(x->name, y->name);
+}
+
+/* The rules that started anywhere, most time first; time is wall time inside the rule's
+ * applications, summed over workers. */
+static void print_profile(void) {
+    if (!profile.rules)
+        return;
+    qsort(profile.rules, profile.n, sizeof *profile.rules, by_time);
+    unsigned long long ns = 0;
+    for (size_t i = 0; i < profile.n; i++)
+        ns += profile.rules[i].nanoseconds;
+    fprintf(stderr, "%-30s %-28s %10s %10s %9s %11s %9s %6s\n", "rule", "written at", "starts", "tried", "matched",
+            "steps", "ms", "time");
+    for (size_t i = 0; i < profile.n; i++) {
+        const govner_rule_profile *p = &profile.rules[i];
+        if (!p->starts)
+            continue;
+        const char *base = p->file ? strrchr(p->file, '/') : NULL;
+        char at[256];
+        snprintf(at, sizeof at, "%s:%d", base ? base + 1 : p->file ? p->file : "?", p->line);
+        fprintf(stderr, "%-30s %-28s %10llu %10llu %9llu %11llu %9.1f %5.1f%%\n", p->name, at, p->starts, p->tried,
+                p->matched, p->steps, p->nanoseconds / 1e6, ns ? 100.0 * p->nanoseconds / ns : 0.0);
+    }
+    fprintf(stderr, "%-30s %-28s %10s %10s %9s %11s %9.1f\n", "all rules", "", "", "", "", "", ns / 1e6);
+    free(profile.rules);
+    profile.rules = NULL;
 }
 
 static void *worker(void *arg) {
@@ -508,7 +577,7 @@ static void *worker(void *arg) {
         pthread_cond_broadcast(&b->cv);
         pthread_mutex_unlock(&b->mu);
     }
-    govner_matcher_free(m);
+    release_matcher(b->rs, m);
     return NULL;
 }
 
@@ -829,7 +898,7 @@ static void *line_worker(void *arg) {
         pthread_cond_broadcast(&q->cv);
     }
     pthread_mutex_unlock(&q->mu);
-    govner_matcher_free(m);
+    release_matcher(q->rs, m);
     return NULL;
 }
 
@@ -873,7 +942,7 @@ static int run_lines(const govner_ruleset *rs, FILE *f, const char *source, bool
             if (!got || *io_error)
                 break;
         }
-        govner_matcher_free(m);
+        release_matcher(rs, m);
     } else {
         pthread_mutex_lock(&q.mu);
         for (;;) {
@@ -995,6 +1064,8 @@ int main(int argc, char **argv) {
             opt.lines = opt.jsonl = true;
         } else if (strcmp(a, "--explain") == 0) {
             opt.explain = true;
+        } else if (strcmp(a, "--profile") == 0) {
+            opt.profile = true;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             opt.quiet = true;
         } else if (TAKES_VALUE("--rules")) {
@@ -1068,7 +1139,7 @@ int main(int argc, char **argv) {
             free(r.out);
             free(r.error);
             free(r.warning);
-            govner_matcher_free(m);
+            release_matcher(rs, m);
             free(raw);
         }
     } else if (opt.lines) {
@@ -1117,6 +1188,7 @@ int main(int argc, char **argv) {
         }
         VEC_FREE(&jobs);
     }
+    print_profile();
     govner_ruleset_free(rs);
     VEC_FREE(&inputs);
     return finish(code, io_error);
