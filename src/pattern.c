@@ -792,6 +792,10 @@ static govner_status apply_rule_profiled(govner_matcher *m, const rule *ru, uint
     return st;
 }
 
+static govner_status try_rule(govner_matcher *m, const rule *ru, uint64_t order, uint32_t pos, govner_error *err) {
+    return m->profile ? apply_rule_profiled(m, ru, order, pos, err) : apply_rule(m, ru, order, pos, err);
+}
+
 govner_status pattern_run_phase(govner_matcher *m, const phase *ph, govner_error *err) {
     govner_status st = GOVNER_OK;
     if (ph->n_rules == 0)
@@ -802,14 +806,12 @@ govner_status pattern_run_phase(govner_matcher *m, const phase *ph, govner_error
         while (mask && st == GOVNER_OK) {
             int r = __builtin_ctzll(mask);
             mask &= mask - 1;
-            st = m->profile ? apply_rule_profiled(m, &ph->rules[r], (uint64_t)r, pos, err)
-                            : apply_rule(m, &ph->rules[r], (uint64_t)r, pos, err);
+            st = try_rule(m, &ph->rules[r], (uint64_t)r, pos, err);
         }
     }
     /* Rules past the 64th are tried everywhere. */
     for (size_t ri = 64; ri < ph->n_rules && st == GOVNER_OK; ri++)
         for (uint32_t pos = 0; pos < m->n && st == GOVNER_OK; pos++)
-            st = m->profile ? apply_rule_profiled(m, &ph->rules[ri], ri, pos, err)
-                            : apply_rule(m, &ph->rules[ri], ri, pos, err);
+            st = try_rule(m, &ph->rules[ri], ri, pos, err);
     return st;
 }

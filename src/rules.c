@@ -284,7 +284,6 @@ static govner_status new_lexicon(parser *p, const token *at, const char *name, b
     return GOVNER_OK;
 }
 
-/* Compile a regular expression token; PCRE2's message and offset are mapped onto the rule line. */
 static int cmp_u32(const void *a, const void *b) {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return x < y ? -1 : x > y;
@@ -363,6 +362,7 @@ static bool native_class(parser *p, const char *pat, regex_def *rd) {
     return ok;
 }
 
+/* Compile a regular expression token; PCRE2's message and offset are mapped onto the rule line. */
 static govner_status compile_regex(parser *p, const token *t, const char *name, bool is_class, int *out) {
     int code;
     PCRE2_SIZE off;
@@ -961,6 +961,22 @@ static int req_rank(const req_found *q, bool at_anchor) {
     return q->cls.len ? 1 : q->lex.len ? 2 : 3;
 }
 
+/* What starts `what` (the element itself, or a positive lookahead's pattern), required at offsets
+ * [lo, hi]: kept in *best when it ranks above what is there. */
+static void offer_requirement(const govner_ruleset *rs, const pnode *what, bool look, int lo, len_bound hi,
+                              req_found *best, bool *ok) {
+    req_found q = {.lo = lo, .hi = hi};
+    if (first_set(rs, what, &q.lex, &q.ent, &q.cls, ok) && !nullable(what)) {
+        q.rank = req_rank(&q, !look && bound_zero(&hi));
+        if (q.rank > best->rank) {
+            req_clear(best);
+            *best = q;
+            return;
+        }
+    }
+    req_clear(&q);
+}
+
 /* Look through the sequence n (or n alone) for the best requirement, starting at offsets
  * [lo, hi] from the start of the match; keep it in *best when it ranks above what is there.
  * Groups are looked into (through captures and repetitions of at least one), alternatives and
@@ -988,25 +1004,13 @@ static void find_requirement(const govner_ruleset *rs, const pnode *n, int lo, l
             find_requirement(rs, e, lo, hi, best, ok); /* a group: look inside, continuing the offset */
         } else if (look || e->kind == P_LEX || e->kind == P_ENT || e->kind == P_ALT ||
                    (e->kind == P_REGEX && rs->regexes.items[e->id].is_class)) {
-            for (int again = 0; again < 2; again++) {
-                req_found q = {.lo = lo, .hi = hi};
-                if (again) {
-                    len_bound k;
-                    if (!twice || look || !max_length(rs, twice, &k))
-                        break;
-                    q.lo += min_length(rs, twice);
-                    bound_add(&q.hi, &k);
-                }
-                if (first_set(rs, look ? e->kids[0] : e, &q.lex, &q.ent, &q.cls, ok) &&
-                    !nullable(look ? e->kids[0] : e)) {
-                    q.rank = req_rank(&q, !look && bound_zero(&q.hi));
-                    if (q.rank > best->rank) {
-                        req_clear(best);
-                        *best = q;
-                        q = (req_found){0};
-                    }
-                }
-                req_clear(&q);
+            const pnode *what = look ? e->kids[0] : e;
+            offer_requirement(rs, what, look, lo, hi, best, ok);
+            len_bound k;
+            if (twice && !look && max_length(rs, twice, &k)) {
+                len_bound hi2 = hi;
+                bound_add(&hi2, &k);
+                offer_requirement(rs, what, false, lo + min_length(rs, twice), hi2, best, ok);
             }
         }
         len_bound k;

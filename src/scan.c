@@ -77,7 +77,7 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
     uint32_t n = 0;
     for (size_t i = 0; i < len;) {
         uint32_t cp;
-        int k = s[i] < 0x80 ? (cp = s[i], 1) : utf8_decode(s + i, len - i, &cp);
+        int k = utf8_decode(s + i, len - i, &cp); /* ASCII and CJK inline */
         if (k == 0)
             return error_set(err, GOVNER_ERR_INPUT, "", 0, 0, NULL, "invalid UTF-8 at byte %zu", m->text_base + i);
         m->cps[n] = cp;
