@@ -118,6 +118,11 @@ def hanlp_core():
                 rows.append((p[0], p[1::2], p[2::2]))
     return rows
 
+@functools.lru_cache(maxsize=None)
+def hanlp_tags():
+    """word -> tags of HanLP's core dictionary."""
+    return {w: tags for w, tags, _ in hanlp_core()}
+
 def shipped_words(*names):
     """The entry texts of lexicon files already written to rules/lexicons."""
     words = set()
@@ -368,7 +373,7 @@ def known_names(surname_set, exclude):
     """Person names jieba tags nr (historical figures, writers, characters: 黄宾虹, 陈嘉庚, 韦小宝)
     that HanLP does not know as anything else."""
     given = shipped_words("given_chars.txt")
-    hanlp = {w: tags for w, tags, _ in hanlp_core()}
+    hanlp = hanlp_tags()
     rows = []
     for w, freq, pos in jieba_entries():
         if pos not in ("nr", "nrfg") or freq < KNOWN_NAME_FREQ or not 2 <= len(w) <= 3 or w in exclude:
@@ -521,7 +526,7 @@ def more_places():
     dictionaries agree it is a place), or when HanLP tags it nsf (a transliterated foreign place)."""
     known = shipped_words("divisions.txt", "counties_short.txt", "countries.txt", "notable_persons.txt",
                           "notable_foreign.txt")
-    hanlp = {w: tags for w, tags, _ in hanlp_core()}
+    hanlp = hanlp_tags()
     def good(w):
         return 2 <= len(w) <= 12 and w not in known and all("\u4e00" <= ch <= "\u9fff" for ch in w)
     rows = [w for w, tags in hanlp.items() if "nsf" in tags and good(w)]
