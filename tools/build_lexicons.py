@@ -437,7 +437,8 @@ def positions():
     nnt (职务职称); kinds of people that are not roles (农民, 党员, 冠军) are left out."""
     stop = set("""代表 纪委 成员 农民 职工 工人 党员 干部 领导干部 会员 队员 冠军 皇帝 主力 司令部 主角 男主角
     女主角 供应商 法人 文书 公职 助手 学员 经营者 责任人 一把手 村干部 人大代表 领导人 常务委员 高官 领袖 候选人
-    工作者 志愿者 军人 士兵 战士 群众 人员 工作人员 学生 大学生 研究生 硕士 亚军 季军 主人 客人 家长 孩子""".split())
+    工作者 志愿者 军人 士兵 战士 群众 人员 工作人员 学生 大学生 研究生 硕士 亚军 季军 主人 客人 家长 孩子
+    博士生 车手 配角 考官 武士 法师 舞者 证人 骑兵 发行人 前卫""".split())
     rows = []
     with open(os.path.join(GAZ, "hanlp", "hanlp_nnt_titles.tsv"), encoding="utf-8") as f:
         for line in f:
