@@ -75,6 +75,37 @@ static bool utf8_valid_entry(const char *line, size_t t0, size_t tlen, const cha
     return false;
 }
 
+/* Insert the entry line[t0, t0 + tlen) into the automaton. */
+static govner_status add_entry(govner_ruleset *rs, uint32_t lex, const char *line, size_t t0, size_t tlen,
+                               const char *attrs, uint32_t n_attrs, const char *file, int line_no,
+                               govner_error *err) {
+    uint32_t cps;
+    uint32_t node = trie_insert(&rs->trie, line + t0, tlen, &cps);
+    if (node == TRIE_NONE) {
+        if (!utf8_valid_entry(line, t0, tlen, file, line_no, err))
+            return GOVNER_ERR_RULES;
+        return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
+    }
+    for (int32_t e = rs->trie.value[node]; e >= 0; e = rs->entries.items[e].next)
+        if (rs->entries.items[e].lex == lex)
+            return GOVNER_OK; /* a duplicate in one lexicon adds nothing */
+
+    lex_entry ent = {.lex = lex, .next = rs->trie.value[node], .packed = attrs, .n_attrs = n_attrs, .length = cps};
+    ent.text = arena_strndup(&rs->mem, line + t0, tlen);
+    if (!ent.text || !VEC_PUSH(&rs->entries, ent))
+        return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
+    rs->trie.value[node] = (int32_t)(rs->entries.len - 1);
+    if (cps == 1)
+        rs->lexicons.items[lex].has_single = true;
+    if (rs->lexicons.items[lex].min_length == 0 || cps < rs->lexicons.items[lex].min_length)
+        rs->lexicons.items[lex].min_length = cps;
+    if (cps > rs->lexicons.items[lex].max_length)
+        rs->lexicons.items[lex].max_length = cps;
+    if (cps > rs->max_lex_len)
+        rs->max_lex_len = cps;
+    return GOVNER_OK;
+}
+
 govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *line, size_t len,
                                const char *file, int line_no, govner_error *err) {
     size_t i = 0;
@@ -130,35 +161,14 @@ govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *lin
         memcpy(a, packed, plen);
         attrs = a;
     }
-
     if (exact)
         return exact_add(rs, lex, line + t0, tlen, attrs, n_attrs, file, line_no, err);
-    uint32_t cps;
-    uint32_t node = trie_insert(&rs->trie, line + t0, tlen, &cps);
-    if (node == TRIE_NONE) {
-        if (!utf8_valid_entry(line, t0, tlen, file, line_no, err))
-            return GOVNER_ERR_RULES;
-        return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
-    }
-    for (int32_t e = rs->trie.value[node]; e >= 0; e = rs->entries.items[e].next)
-        if (rs->entries.items[e].lex == lex)
-            return GOVNER_OK; /* a duplicate in one lexicon adds nothing */
+    return add_entry(rs, lex, line, t0, tlen, attrs, (uint32_t)n_attrs, file, line_no, err);
+}
 
-    lex_entry ent = {.lex = lex, .next = rs->trie.value[node], .packed = attrs, .n_attrs = (uint32_t)n_attrs,
-                     .length = cps};
-    ent.text = arena_strndup(&rs->mem, line + t0, tlen);
-    if (!ent.text || !VEC_PUSH(&rs->entries, ent))
-        return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
-    rs->trie.value[node] = (int32_t)(rs->entries.len - 1);
-    if (cps == 1)
-        rs->lexicons.items[lex].has_single = true;
-    if (rs->lexicons.items[lex].min_length == 0 || cps < rs->lexicons.items[lex].min_length)
-        rs->lexicons.items[lex].min_length = cps;
-    if (cps > rs->lexicons.items[lex].max_length)
-        rs->lexicons.items[lex].max_length = cps;
-    if (cps > rs->max_lex_len)
-        rs->max_lex_len = cps;
-    return GOVNER_OK;
+govner_status lexicon_add_literal(govner_ruleset *rs, uint32_t lex, const char *text, size_t len,
+                                  const char *file, int line_no, govner_error *err) {
+    return add_entry(rs, lex, text, 0, len, NULL, 0, file, line_no, err);
 }
 
 govner_status lexicon_load_file(govner_ruleset *rs, uint32_t lex, const char *path, govner_error *err) {

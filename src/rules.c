@@ -472,7 +472,7 @@ static govner_status literal_lexicon(parser *p, const token *t, int *out) {
     }
     govner_status st = new_lexicon(p, t, name, true, &lx);
     if (st == GOVNER_OK)
-        st = lexicon_add_line(p->rs, (uint32_t)lx, t->value, n, p->file, t->line, p->err);
+        st = lexicon_add_literal(p->rs, (uint32_t)lx, t->value, n, p->file, t->line, p->err);
     *out = lx;
     return st;
 }
@@ -697,7 +697,7 @@ static govner_status merge_literals(parser *p, pnode *const *alts, int k, pnode 
         lx = (int)p->rs->lexicons.len - 1;
         for (int i = 0; i < k; i++) {
             const char *lit = p->rs->lexicons.items[alts[i]->id].name;
-            govner_status st = lexicon_add_line(p->rs, (uint32_t)lx, lit + 1, strlen(lit) - 2, p->file, 0, p->err);
+            govner_status st = lexicon_add_literal(p->rs, (uint32_t)lx, lit + 1, strlen(lit) - 2, p->file, 0, p->err);
             if (st != GOVNER_OK)
                 return st;
         }

@@ -246,6 +246,9 @@ govner_status rules_load(govner_ruleset *rs, const char *path, govner_error *err
 govner_status lexicon_load_file(govner_ruleset *rs, uint32_t lex, const char *path, govner_error *err);
 govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *line, size_t len,
                                const char *file, int line_no, govner_error *err);
+/* Add a pattern literal to lexicon `lex`: its whole text, spaces included (no attributes). */
+govner_status lexicon_add_literal(govner_ruleset *rs, uint32_t lex, const char *text, size_t len,
+                                  const char *file, int line_no, govner_error *err);
 
 /* After the last entry: lay out the entries of each trie node for the scan (trie_term). */
 bool lexicon_freeze(govner_ruleset *rs);

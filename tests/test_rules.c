@@ -61,6 +61,25 @@ static void test_named_pattern(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* A literal is its whole text: spaces in it are part of it, not separators as in a lexicon line. */
+static void test_literal_with_spaces(void **state) {
+    (void)state;
+    govner_ruleset *rs = must_load("layer names person\n"
+                                   "phase a\n"
+                                   "rule r\n  match n=(\"Peter\" (\" \" \"Woodward\" | \"-Pan\")?)\n  emit person n\n"
+                                   "rule s\n  match n=\"New York\"\n  emit person n\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "据Peter Woodward透露");
+    assert_non_null(find_entity(m, "person", "Peter Woodward"));
+    match_ok(m, "在New York");
+    assert_non_null(find_entity(m, "person", "New York"));
+    match_ok(m, "New  York Peter-Pan");
+    assert_null(find_entity(m, "person", "New York"));
+    assert_non_null(find_entity(m, "person", "Peter-Pan"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 static void test_include_and_lexicon_files(void **state) {
     (void)state;
     govner_error err;
@@ -135,6 +154,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_errors_have_positions),
         cmocka_unit_test(test_named_pattern),
+        cmocka_unit_test(test_literal_with_spaces),
         cmocka_unit_test(test_include_and_lexicon_files),
         cmocka_unit_test(test_lexicon_file_bad_utf8),
         cmocka_unit_test(test_include_cycle),
