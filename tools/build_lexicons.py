@@ -420,15 +420,15 @@ def jieba_common(length, min_freq, exclude=frozenset()):
 def common_words():
     """Frequent two-character words that are not names of persons, places or organizations: the
     rules use them to see where a word runs across a would-be boundary (部署 in 中央决策部署)."""
-    header = """# Source: two-character words of frequency >= 200 in jieba 0.42.1's dictionary (Debian
+    header = """# Source: two-character words of frequency >= 100 in jieba 0.42.1's dictionary (Debian
 # python3-jieba dict.txt, license MIT), names of persons, places and organizations excluded (jieba's
 # name tags checked against HanLP 1.x CoreNatureDictionary, license Apache-2.0: 师生 and 文明 are words).
 # Built by tools/build_lexicons.py; do not edit by hand.
 """
-    write(os.path.join(OUT, "words2.txt"), header, jieba_common(2, 200))
+    write(os.path.join(OUT, "words2.txt"), header, jieba_common(2, 100))
     # Three-character words: a name does not start inside one either (手续费 holds no 费最高).
     notable = shipped_words("notable_persons.txt", "notable_foreign.txt")
-    write(os.path.join(OUT, "words3.txt"), header.replace("two-character words of frequency >= 200",
+    write(os.path.join(OUT, "words3.txt"), header.replace("two-character words of frequency >= 100",
                                                           "three-character words of frequency >= 100"),
           jieba_common(3, 100, notable))
 
