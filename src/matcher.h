@@ -47,8 +47,8 @@ struct govner_matcher {
     uint32_t *cps;          /* n code points */
     uint32_t *byte_of;      /* n + 1 byte offsets */
     int32_t *cpidx;         /* n: single_index of each code point */
-    uint64_t *start_bits;   /* n + 1: anchor bits of the lexicons whose entries start here */
-    uint64_t *end_bits;     /* n + 1: ... end here */
+    anchor_set *start_bits; /* n + 1: anchor bits of the lexicons whose entries start here */
+    anchor_set *end_bits;   /* n + 1: ... end here */
     uint64_t *cls;          /* n: class bits of each code point (class_bits) */
     size_t cap_n;
 

@@ -165,8 +165,8 @@ static int m_leaf_lex(run *r, const pnode *n, uint32_t pos, const cont *k) {
     if (r->backward ? pos == 0 : pos >= m->n)
         return 0;
     /* The lexicon's anchor bit, when it has one, says at once whether any of its entries is here. */
-    uint64_t bit = r->backward ? m->rs->lex_end_bit[n->id] : m->rs->lex_start_bit[n->id];
-    if (bit && !((r->backward ? m->end_bits : m->start_bits)[pos] & bit))
+    anchor_set bit = r->backward ? m->rs->lex_end_bit[n->id] : m->rs->lex_start_bit[n->id];
+    if (anchor_any(bit) && !anchor_meet((r->backward ? m->end_bits : m->start_bits)[pos], bit))
         return 0;
     for (uint32_t i = ix->at[pos]; i < ix->at[pos + 1]; i++) {
         const hit *h = &m->hits.items[ix->order[i]];
@@ -243,9 +243,9 @@ static int m_leaf_regex(run *r, const pnode *n, uint32_t pos, const cont *k) {
 static bool lex_at(const govner_matcher *m, uint32_t lex, uint32_t pos, bool backward) {
     if (backward ? pos == 0 : pos >= m->n)
         return false;
-    uint64_t bit = backward ? m->rs->lex_end_bit[lex] : m->rs->lex_start_bit[lex];
-    if (bit)
-        return ((backward ? m->end_bits : m->start_bits)[pos] & bit) != 0;
+    anchor_set bit = backward ? m->rs->lex_end_bit[lex] : m->rs->lex_start_bit[lex];
+    if (anchor_any(bit))
+        return anchor_meet((backward ? m->end_bits : m->start_bits)[pos], bit);
     const pos_index *ix = backward ? &m->hit_end : &m->hit_start;
     for (uint32_t i = ix->at[pos]; i < ix->at[pos + 1]; i++)
         if (m->hits.items[ix->order[i]].lex == lex)
@@ -414,14 +414,18 @@ static bool prepare_singles(govner_ruleset *rs) {
     return true;
 }
 
-/* Give lexicon `lex` an anchor bit in `bits` (per lexicon); false when all 64 are taken. */
-static bool anchor_bit(uint64_t *bits, int *n_bits, uint32_t lex, int *bit) {
-    if (!bits[lex]) {
-        if (*n_bits == 64)
+/* Give lexicon `lex` an anchor bit in `bits` (per lexicon); false when all ANCHOR_BITS are taken. */
+static bool anchor_bit(anchor_set *bits, int *n_bits, uint32_t lex, int *bit) {
+    if (!anchor_any(bits[lex])) {
+        if (*n_bits == ANCHOR_BITS)
             return false;
-        bits[lex] = 1ull << (*n_bits)++;
+        anchor_set_bit(&bits[lex], (*n_bits)++);
     }
-    *bit = __builtin_ctzll(bits[lex]);
+    for (int w = 0; w < ANCHOR_WORDS; w++)
+        if (bits[lex].w[w]) {
+            *bit = w * 64 + __builtin_ctzll(bits[lex].w[w]);
+            break;
+        }
     return true;
 }
 
@@ -435,8 +439,8 @@ static bool prepare_single_bits(govner_ruleset *rs) {
     memset(rs->single_end_bits, 0, n * sizeof *rs->single_end_bits);
     for (uint32_t k = 0; k < rs->n_single; k++)
         for (uint32_t i = rs->single_off[k]; i < rs->single_off[k + 1]; i++) {
-            rs->single_start_bits[k] |= rs->lex_start_bit[rs->single_terms[i].lex];
-            rs->single_end_bits[k] |= rs->lex_end_bit[rs->single_terms[i].lex];
+            anchor_join(&rs->single_start_bits[k], rs->lex_start_bit[rs->single_terms[i].lex]);
+            anchor_join(&rs->single_end_bits[k], rs->lex_end_bit[rs->single_terms[i].lex]);
         }
     return true;
 }
@@ -522,12 +526,13 @@ bool pattern_prepare(govner_ruleset *rs) {
             ru->req_class_bits = 0;
             for (int a = 0; ru->has_req && a < ru->n_req_class; a++)
                 ru->req_class_bits |= 1ull << rs->regexes.items[ru->req_class[a]].class_slot;
-            ru->req_lex_bits = 0;
+            ru->req_lex_bits = (anchor_set){{0}};
             bool bitted = ru->n_req_lex > 0;
             for (int a = 0; bitted && a < ru->n_req_lex; a++)
                 bitted = anchor_bit(rs->lex_start_bit, &n_start, ru->req_lex[a], &b);
             for (int a = 0; bitted && a < ru->n_req_lex; a++)
-                ru->req_lex_bits |= rs->lex_start_bit[ru->req_lex[a]];
+                anchor_join(&ru->req_lex_bits, rs->lex_start_bit[ru->req_lex[a]]);
+            ru->req_lex_bitted = bitted;
         }
         for (size_t r = 0; r < ph->n_rules && r < 64; r++) {
             const rule *ru = &ph->rules[r];
@@ -569,10 +574,13 @@ bool pattern_prepare(govner_ruleset *rs) {
     }
     for (size_t p = 0; p < rs->phases.len; p++) {
         phase *ph = &rs->phases.items[p];
-        ph->start_used = ph->end_used = ph->class_start_used = ph->class_left_used = 0;
-        for (int i = 0; i < 64; i++) {
-            ph->start_used |= ph->start_rules[i] ? 1ull << i : 0;
-            ph->end_used |= ph->end_rules[i] ? 1ull << i : 0;
+        ph->start_used = ph->end_used = (anchor_set){{0}};
+        ph->class_start_used = ph->class_left_used = 0;
+        for (int i = 0; i < ANCHOR_BITS; i++) {
+            if (ph->start_rules[i])
+                anchor_set_bit(&ph->start_used, i);
+            if (ph->end_rules[i])
+                anchor_set_bit(&ph->end_used, i);
         }
         for (int i = 0; i < GOVNER_CLASS_BITS; i++) {
             ph->class_start_used |= ph->class_start[i] ? 1ull << i : 0;
@@ -587,8 +595,9 @@ bool pattern_prepare(govner_ruleset *rs) {
 /* The rules of the phase (bits) that may start at pos. */
 static uint64_t rules_at(govner_matcher *m, const phase *ph, uint32_t pos) {
     uint64_t mask = ph->any_mask;
-    for (uint64_t b = m->start_bits[pos] & ph->start_used; b; b &= b - 1)
-        mask |= ph->start_rules[__builtin_ctzll(b)];
+    for (int w = 0; w < ANCHOR_WORDS; w++)
+        for (uint64_t b = m->start_bits[pos].w[w] & ph->start_used.w[w]; b; b &= b - 1)
+            mask |= ph->start_rules[w * 64 + __builtin_ctzll(b)];
     for (uint64_t c = m->cls[pos] & ph->class_start_used; c; c &= c - 1)
         mask |= ph->class_start[__builtin_ctzll(c)];
     for (uint32_t i = m->ent_start.at[pos]; i < m->ent_start.at[pos + 1]; i++)
@@ -600,8 +609,9 @@ static uint64_t rules_at(govner_matcher *m, const phase *ph, uint32_t pos) {
     if (pos == 0 || m->cps[pos - 1] == '\n' || m->cps[pos - 1] == '\r')
         left |= ph->left_bol_mask;
     if (pos > 0) {
-        for (uint64_t b = m->end_bits[pos] & ph->end_used; b; b &= b - 1)
-            left |= ph->end_rules[__builtin_ctzll(b)];
+        for (int w = 0; w < ANCHOR_WORDS; w++)
+            for (uint64_t b = m->end_bits[pos].w[w] & ph->end_used.w[w]; b; b &= b - 1)
+                left |= ph->end_rules[w * 64 + __builtin_ctzll(b)];
         for (uint64_t c = m->cls[pos - 1] & ph->class_left_used; c; c &= c - 1)
             left |= ph->class_left[__builtin_ctzll(c)];
         for (uint32_t i = m->ent_end.at[pos]; i < m->ent_end.at[pos + 1]; i++)
@@ -735,9 +745,9 @@ static bool required_near(const govner_matcher *m, const rule *ru, uint32_t pos)
     for (int t = 0; ru->req_hi_var && t < GOVNER_BOUND_TYPES; t++)
         last += (uint64_t)ru->req_hi.coef[t] * m->ent_max[t];
     for (uint64_t q = pos + (uint64_t)ru->req_lo; q <= last && q < m->n; q++) {
-        if ((m->cls[q] & ru->req_class_bits) || (m->start_bits[q] & ru->req_lex_bits))
+        if ((m->cls[q] & ru->req_class_bits) || anchor_meet(m->start_bits[q], ru->req_lex_bits))
             return true;
-        for (int a = 0; !ru->req_lex_bits && a < ru->n_req_lex; a++)
+        for (int a = 0; !ru->req_lex_bitted && a < ru->n_req_lex; a++)
             if (lex_at(m, ru->req_lex[a], (uint32_t)q, false))
                 return true;
         for (uint32_t i = m->ent_start.at[q]; ru->n_req_ent && i < m->ent_start.at[q + 1]; i++)

@@ -15,6 +15,34 @@
 #include "trie.h"
 #include "vec.h"
 
+/* Anchor bits: the scan marks every position with a bit for each lexicon (of those that have one)
+ * with an entry starting there, and another set for entries ending there; rules are tried only
+ * where a bit of what they start with is set (pattern_prepare). 128 bits: lexicons past that have
+ * none, and the rules that start with them are tried everywhere. */
+#define ANCHOR_WORDS 2
+#define ANCHOR_BITS (64 * ANCHOR_WORDS)
+typedef struct {
+    uint64_t w[ANCHOR_WORDS];
+} anchor_set;
+
+static inline bool anchor_any(anchor_set a) {
+    uint64_t x = 0;
+    for (int i = 0; i < ANCHOR_WORDS; i++)
+        x |= a.w[i];
+    return x != 0;
+}
+static inline bool anchor_meet(anchor_set a, anchor_set b) {
+    uint64_t x = 0;
+    for (int i = 0; i < ANCHOR_WORDS; i++)
+        x |= a.w[i] & b.w[i];
+    return x != 0;
+}
+static inline void anchor_join(anchor_set *a, anchor_set b) {
+    for (int i = 0; i < ANCHOR_WORDS; i++)
+        a->w[i] |= b.w[i];
+}
+static inline void anchor_set_bit(anchor_set *a, int bit) { a->w[bit >> 6] |= 1ull << (bit & 63); }
+
 /* One lexicon entry. Entries sharing a text are chained through `next` from their trie node. */
 typedef struct {
     const char *text;
@@ -118,7 +146,8 @@ typedef struct {
     int req_lo;
     len_bound req_hi;
     bool req_hi_var;        /* req_hi depends on the document (has a coefficient) */
-    uint64_t req_lex_bits;  /* pattern_prepare: start bits of all of req_lex when each has one, else 0 */
+    anchor_set req_lex_bits; /* pattern_prepare: start bits of all of req_lex when each has one */
+    bool req_lex_bitted;    /* ... and each has one */
     uint64_t req_class_bits; /* pattern_prepare: class bits of req_class */
     /* What a positive left context must end with, to skip positions it cannot hold at: lexicons,
      * entity types, classes (of the character before), and the start of a line. */
@@ -151,13 +180,14 @@ typedef struct {
     size_t n_rules;
     /* Where rules may start (pattern_prepare). Bit i of a rule mask stands for rule i (rules past
      * 64 are tried everywhere). The scan marks each position with the anchor bits of the
-     * lexicons starting and ending there (ruleset.lex_start_bit, lex_end_bit) and the class bits
-     * of its character; a phase turns those bits into rules with these tables. */
-    uint64_t start_rules[64];   /* per start bit: rules that may start with that lexicon */
-    uint64_t end_rules[64];     /* per end bit: rules whose left context may end with it */
+     * lexicons starting and ending there (ruleset.lex_start_bit, lex_end_bit: anchor_set) and the
+     * class bits of its character; a phase turns those bits into rules with these tables. */
+    uint64_t start_rules[ANCHOR_BITS]; /* per start bit: rules that may start with that lexicon */
+    uint64_t end_rules[ANCHOR_BITS];   /* per end bit: rules whose left context may end with it */
     uint64_t class_start[GOVNER_CLASS_BITS];  /* per class: rules that may start with it */
     uint64_t class_left[GOVNER_CLASS_BITS];   /* per class: rules whose left context may end with it */
-    uint64_t start_used, end_used, class_start_used, class_left_used; /* bits with a non-empty table entry */
+    anchor_set start_used, end_used;       /* bits with a non-empty table entry */
+    uint64_t class_start_used, class_left_used;
     uint64_t *type_mask;        /* per entity type: rules that may start with it */
     uint64_t *left_type_mask;   /* per entity type: rules whose left context may end with it */
     uint64_t any_mask;          /* rules tried at every position */
@@ -218,8 +248,8 @@ struct govner_ruleset {
     trie_term *single_terms;
     /* Anchor bits (pattern_prepare): per lexicon, the bit it sets on positions where one of its
      * entries starts (or ends); per one-character entry character, the union of its lexicons'. */
-    uint64_t *lex_start_bit, *lex_end_bit;
-    uint64_t *single_start_bits, *single_end_bits;
+    anchor_set *lex_start_bit, *lex_end_bit; /* one bit, or none */
+    anchor_set *single_start_bits, *single_end_bits;
     /* Entries of exact lexicons: open addressing on a hash of (lexicon, text); entry + 1, 0 empty. */
     uint32_t *exact;
     size_t exact_mask, exact_used;

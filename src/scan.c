@@ -91,11 +91,12 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
     m->n = n;
 
     /* Anchor bits of one-character entries; those of longer ones are added as they are found. */
-    m->start_bits[n] = m->end_bits[0] = 0;
+    const anchor_set none = {{0}};
+    m->start_bits[n] = m->end_bits[0] = none;
     for (uint32_t i = 0; i < n; i++) {
         int32_t k = m->cpidx[i];
-        m->start_bits[i] = k >= 0 ? rs->single_start_bits[k] : 0;
-        m->end_bits[i + 1] = k >= 0 ? rs->single_end_bits[k] : 0;
+        m->start_bits[i] = k >= 0 ? rs->single_start_bits[k] : none;
+        m->end_bits[i + 1] = k >= 0 ? rs->single_end_bits[k] : none;
     }
 
     m->hits.len = 0;
@@ -119,8 +120,8 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
                     hit h = {i, i + j + 1, tt->entry, tt->lex & ~TRIE_TERM_LAST};
                     if (!VEC_PUSH(&m->hits, h))
                         goto nomem;
-                    m->start_bits[i] |= rs->lex_start_bit[h.lex];
-                    m->end_bits[h.end] |= rs->lex_end_bit[h.lex];
+                    anchor_join(&m->start_bits[i], rs->lex_start_bit[h.lex]);
+                    anchor_join(&m->end_bits[h.end], rs->lex_end_bit[h.lex]);
                     if (tt->lex & TRIE_TERM_LAST)
                         break;
                 }

@@ -396,6 +396,41 @@ static void test_many_anchors_and_classes(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* Rules start only where their first lexicon does, for as many lexicons as there are anchor bits
+ * (ANCHOR_BITS, 128); a rule starting with a lexicon past them is tried everywhere, and still
+ * matches only where it should. Phases of 50 rules: a phase's rule masks hold 64. */
+static void test_anchor_bits_past_64(void **state) {
+    (void)state;
+    size_t cap = 64 * 1024, n = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    n += (size_t)snprintf(buf + n, cap - n, "%s", prelude);
+    for (int i = 0; i < 150; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "lexicon w%d\n  词%d\n", i, i);
+    for (int i = 0; i < 150; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s%.0d%srule r%d\n  match o=(@w%d \"后\")\n  emit place o\n",
+                              i && i % 50 == 0 ? "phase p" : "", i && i % 50 == 0 ? i : 0,
+                              i && i % 50 == 0 ? "\n" : "", i, i);
+    govner_ruleset *rs = must_load(buf);
+    free(buf);
+    govner_matcher *m = govner_matcher_new(rs);
+    assert_int_equal(govner_matcher_set_profile(m, 1), 0);
+    match_ok(m, "词70后词120后词149后"); /* 14 code points */
+    assert_non_null(find_entity(m, "place", "词70后"));
+    assert_non_null(find_entity(m, "place", "词120后"));
+    assert_non_null(find_entity(m, "place", "词149后"));
+    govner_rule_profile p;
+    assert_int_equal(govner_matcher_rule_profile(m, 70, &p), 0);
+    assert_int_equal(p.starts, 1);
+    assert_int_equal(govner_matcher_rule_profile(m, 120, &p), 0);
+    assert_int_equal(p.starts, 1);
+    assert_int_equal(govner_matcher_rule_profile(m, 149, &p), 0); /* past the bits: everywhere */
+    assert_int_equal(p.starts, 14);
+    assert_int_equal(p.matched, 1);
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 /* Alternatives of literals: merged into one lexicon when none is a prefix of another; otherwise
  * tried in order, the first that lets the pattern succeed winning. */
 static void test_literal_alternatives(void **state) {
@@ -458,6 +493,7 @@ int main(void) {
         cmocka_unit_test(test_invalid_utf8_fails_whole_document),
         cmocka_unit_test(test_native_classes_equal_pcre),
         cmocka_unit_test(test_many_anchors_and_classes),
+        cmocka_unit_test(test_anchor_bits_past_64),
         cmocka_unit_test(test_literal_alternatives),
         cmocka_unit_test(test_empty_repeat_terminates),
         cmocka_unit_test(test_pathological_rule_hits_limit),
