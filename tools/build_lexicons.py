@@ -472,10 +472,15 @@ def person_kinds():
     write(os.path.join(OUT, "person_kinds.txt"), header, rows)
 
 def verbs():
-    """Frequent two-character verbs: a name is often followed by one (李鹏会见, 钟书看到)."""
-    verbs2 = [(w, freq) for w, freq, pos in jieba_entries() if len(w) == 2 and pos == "v"]
-    header = """# Source: two-character verbs (v) of frequency >= 1000 in jieba 0.42.1's dictionary (Debian
-# python3-jieba dict.txt, license MIT). Built by tools/build_lexicons.py; do not edit by hand.
+    """Frequent two-character verbs: a name is often followed by one (李鹏会见, 钟书看到). jieba tags
+    some verbs as nouns (战胜, 经商: n); HanLP's core dictionary, where its first tag is a verb, says
+    they are verbs."""
+    tags = hanlp_tags()
+    verbs2 = [(w, freq) for w, freq, pos in jieba_entries()
+              if len(w) == 2 and (pos == "v" or (pos == "n" and tags.get(w, ["x"])[0] in ("v", "vi")))]
+    header = """# Source: two-character verbs of frequency >= 1000 in jieba 0.42.1's dictionary (Debian
+# python3-jieba dict.txt, license MIT): tagged v there, or n there and v first in HanLP 1.x
+# CoreNatureDictionary (license Apache-2.0). Built by tools/build_lexicons.py; do not edit by hand.
 """
     write(os.path.join(OUT, "verbs2.txt"), header, [w for w, freq in verbs2 if freq >= 1000])
     # Less frequent verbs: only after a name in general text (邹志堂抓获), not as a context elsewhere.
