@@ -275,19 +275,27 @@ const char *govner_entity_attr(const govner_entity *e, const char *key) {
 
 /* Section - Examples ---------------------------------------------------------------------------- */
 
+/* Has entity e attribute `key` with `value` among its values? */
+static bool has_attr_value(const govner_entity *e, const char *key, const char *value) {
+    for (size_t a = 0; a < e->n_attrs; a++)
+        if (strcmp(e->attrs[a].key, key) == 0)
+            for (size_t v = 0; v < e->attrs[a].n_values; v++)
+                if (strcmp(e->attrs[a].values[v], value) == 0)
+                    return true;
+    return false;
+}
+
 static bool expectation_met(const govner_matcher *m, const expectation *x) {
     const char *type = m->rs->types.items[x->type].name;
     for (size_t i = 0; i < m->out.len; i++) {
         const govner_entity *e = &m->out.items[i];
         if (strcmp(e->type, type) != 0 || strcmp(e->text, x->text) != 0)
             continue;
-        if (!x->key)
+        int a = 0;
+        while (a < x->n_attrs && has_attr_value(e, x->keys[a], x->values[a]))
+            a++;
+        if (a == x->n_attrs)
             return true;
-        for (size_t a = 0; a < e->n_attrs; a++)
-            if (strcmp(e->attrs[a].key, x->key) == 0)
-                for (size_t v = 0; v < e->attrs[a].n_values; v++)
-                    if (strcmp(e->attrs[a].values[v], x->value) == 0)
-                        return true;
     }
     return false;
 }
@@ -318,10 +326,11 @@ long govner_ruleset_check(const govner_ruleset *rs, govner_report_fn report, voi
             failures++;
             if (report) {
                 char msg[1024];
-                snprintf(msg, sizeof msg, "example \"%s\": %s %s \"%s\"%s%s%s%s%s", ex->text,
-                         ex->negative ? "unexpected" : "missing", rs->types.items[x->type].name, x->text,
-                         x->key ? " with " : "", x->key ? x->key : "", x->key ? "=\"" : "", x->key ? x->value : "",
-                         x->key ? "\"" : "");
+                int n = snprintf(msg, sizeof msg, "example \"%s\": %s %s \"%s\"", ex->text,
+                                 ex->negative ? "unexpected" : "missing", rs->types.items[x->type].name, x->text);
+                for (int a = 0; a < x->n_attrs && n > 0 && (size_t)n < sizeof msg; a++)
+                    n += snprintf(msg + n, sizeof msg - (size_t)n, "%s%s=\"%s\"", a ? " " : " with ", x->keys[a],
+                                  x->values[a]);
                 report(ctx, ex->file, ex->line, msg);
             }
         }

@@ -1098,14 +1098,26 @@ static govner_status parse_example(parser *p, token *t, token *end) {
         }
         e.text = t->value;
         t++;
-        if (t + 1 < end && t->kind == T_WORD && t[1].kind == T_PUNCT && t[1].punct == '=') {
+        const token *a0 = t;
+        while (t + 1 < end && t->kind == T_WORD && t[1].kind == T_PUNCT && t[1].punct == '=') {
             if (t + 2 >= end || t[2].kind != T_STRING) {
                 VEC_FREE(&exps);
                 return tok_error(p, t, "expected key=\"value\"");
             }
-            e.key = t->value;
-            e.value = t[2].value;
             t += 3;
+        }
+        e.n_attrs = (int)((t - a0) / 3);
+        if (e.n_attrs) {
+            e.keys = arena_alloc(&p->rs->mem, (size_t)e.n_attrs * sizeof *e.keys);
+            e.values = arena_alloc(&p->rs->mem, (size_t)e.n_attrs * sizeof *e.values);
+            if (!e.keys || !e.values) {
+                VEC_FREE(&exps);
+                return nomem(p);
+            }
+            for (int a = 0; a < e.n_attrs; a++) {
+                e.keys[a] = a0[3 * a].value;
+                e.values[a] = a0[3 * a + 2].value;
+            }
         }
         if (!VEC_PUSH(&exps, e)) {
             VEC_FREE(&exps);

@@ -200,7 +200,8 @@ typedef struct {
 typedef struct {
     uint32_t type;
     const char *text;
-    const char *key, *value; /* optional attribute to check, or NULL */
+    const char **keys, **values; /* attributes the entity must have too (each key has the value) */
+    int n_attrs;
 } expectation;
 
 typedef struct {

@@ -137,6 +137,31 @@ static void test_missing_file(void **state) {
     assert_non_null(strstr(err.message, "missing.txt"));
 }
 
+static void collect_report(void *ctx, const char *file, int line, const char *message) {
+    (void)file;
+    (void)line;
+    strncat((char *)ctx, message, 1023 - strlen((char *)ctx));
+    strncat((char *)ctx, "\n", 1023 - strlen((char *)ctx));
+}
+
+/* An expected entity may name several attributes: all must hold, on one entity. */
+static void test_example_with_attributes(void **state) {
+    (void)state;
+    char buf[1024];
+    snprintf(buf, sizeof buf,
+             "%sphase a\nlexicon p\n  长沙\tlevel=city\tcode=430100\nrule r\n  match x=@p\n  emit place x\n"
+             "  example \"长沙\" -> place \"长沙\" level=\"city\" code=\"430100\"\n"
+             "  example \"长沙\" -> place \"长沙\" level=\"city\" code=\"430000\"\n"
+             "  example \"长沙\" !> place \"长沙\" level=\"county\" code=\"430100\"\n",
+             layers);
+    govner_ruleset *rs = must_load(buf);
+    govner_error err;
+    char report[1024] = "";
+    assert_int_equal(govner_ruleset_check(rs, collect_report, report, &err), 1);
+    assert_non_null(strstr(report, "missing place \"长沙\" with level=\"city\" code=\"430000\""));
+    govner_ruleset_free(rs);
+}
+
 static void test_failing_example_is_reported(void **state) {
     (void)state;
     char buf[1024];
@@ -160,6 +185,7 @@ int main(void) {
         cmocka_unit_test(test_include_cycle),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_failing_example_is_reported),
+        cmocka_unit_test(test_example_with_attributes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
