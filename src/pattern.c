@@ -744,16 +744,23 @@ static bool required_near(const govner_matcher *m, const rule *ru, uint32_t pos)
     uint64_t last = pos + (uint64_t)ru->req_hi.c;
     for (int t = 0; ru->req_hi_var && t < GOVNER_BOUND_TYPES; t++)
         last += (uint64_t)ru->req_hi.coef[t] * m->ent_max[t];
-    for (uint64_t q = pos + (uint64_t)ru->req_lo; q <= last && q < m->n; q++) {
-        if ((m->cls[q] & ru->req_class_bits) || anchor_meet(m->start_bits[q], ru->req_lex_bits))
+    if (last >= m->n)
+        last = m->n - 1;
+    uint64_t classes = ru->req_class_bits;
+    anchor_set lexicons = ru->req_lex_bits;
+    bool unbitted = !ru->req_lex_bitted && ru->n_req_lex > 0, types = ru->n_req_ent > 0;
+    for (uint64_t q = pos + (uint64_t)ru->req_lo; q <= last; q++) {
+        if ((m->cls[q] & classes) || anchor_meet(m->start_bits[q], lexicons))
             return true;
-        for (int a = 0; !ru->req_lex_bitted && a < ru->n_req_lex; a++)
-            if (lex_at(m, ru->req_lex[a], (uint32_t)q, false))
-                return true;
-        for (uint32_t i = m->ent_start.at[q]; ru->n_req_ent && i < m->ent_start.at[q + 1]; i++)
-            for (int a = 0; a < ru->n_req_ent; a++)
-                if (m->ents.items[m->ent_start.order[i]].type == ru->req_ent[a])
+        if (unbitted)
+            for (int a = 0; a < ru->n_req_lex; a++)
+                if (lex_at(m, ru->req_lex[a], (uint32_t)q, false))
                     return true;
+        if (types)
+            for (uint32_t i = m->ent_start.at[q]; i < m->ent_start.at[q + 1]; i++)
+                for (int a = 0; a < ru->n_req_ent; a++)
+                    if (m->ents.items[m->ent_start.order[i]].type == ru->req_ent[a])
+                        return true;
     }
     return false;
 }
