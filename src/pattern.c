@@ -253,20 +253,46 @@ static bool lex_at(const govner_matcher *m, uint32_t lex, uint32_t pos, bool bac
     return m->rs->lexicons.items[lex].has_single && single_entry(m, backward ? pos - 1 : pos, lex) >= 0;
 }
 
-/* A context that is one lexicon or one class is answered from the position bits and indexes,
- * without a sub-match: 1 when it holds at pos (forward) or before pos (backward), 0 when not,
- * -1 when the context is not that simple. */
-static int look_quick(govner_matcher *m, const pnode *kid, uint32_t pos, bool backward) {
-    const govner_ruleset *rs = m->rs;
-    if (kid->kind == P_REGEX) {
-        const regex_def *rx = &rs->regexes.items[kid->id];
+/* A context that is one lexicon, one class or one entity type is answered from the position bits
+ * and indexes without a sub-match: 1 when it holds at pos (forward) or before pos (backward), 0 when
+ * not, -1 when the context is not that simple. */
+static inline int look_leaf(govner_matcher *m, const pnode *kid, uint32_t pos, bool backward) {
+    switch (kid->kind) {
+    case P_REGEX: {
+        const regex_def *rx = &m->rs->regexes.items[kid->id];
         if (!rx->is_class)
             return -1;
         if (backward ? pos == 0 : pos >= m->n)
             return 0;
         return pattern_class_match(m, rx, m->cps[backward ? pos - 1 : pos]);
     }
-    return kid->kind == P_LEX ? lex_at(m, kid->id, pos, backward) : -1;
+    case P_LEX:
+        return lex_at(m, kid->id, pos, backward);
+    case P_ENT: {
+        if (backward ? pos == 0 : pos >= m->n)
+            return 0;
+        const pos_index *ix = backward ? &m->ent_end : &m->ent_start;
+        for (uint32_t i = ix->at[pos]; i < ix->at[pos + 1]; i++)
+            if (m->ents.items[ix->order[i]].type == kid->id)
+                return 1;
+        return 0;
+    }
+    default:
+        return -1;
+    }
+}
+
+/* The same for alternatives of such elements, in order as the sub-match would try them: the first
+ * that holds decides; one that is not simple before it leaves the answer to the sub-match. */
+static int look_quick(govner_matcher *m, const pnode *kid, uint32_t pos, bool backward) {
+    if (kid->kind != P_ALT)
+        return look_leaf(m, kid, pos, backward);
+    for (int i = 0; i < kid->n_kids; i++) {
+        int q = look_leaf(m, kid->kids[i], pos, backward);
+        if (q != 0)
+            return q;
+    }
+    return 0;
 }
 
 static int m_node(run *r, const pnode *n, uint32_t pos, const cont *k) {
