@@ -431,6 +431,40 @@ static void test_anchor_bits_past_64(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* Contexts of entity types and of alternatives (answered from the indexes, without a sub-match):
+ * ahead and behind, positive and negative, and an alternative that is not simple after one that
+ * holds, or before. */
+static void test_entity_and_alternative_contexts(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("lexicon city\n  长沙\n  北京\n"
+                                   "rule c\n  match p=@city\n  emit place p\n"
+                                   "phase two\n"
+                                   "rule after\n  match <=<place> o=(%han \"局\")\n  emit organization o\n"
+                                   "rule not_after\n  match <!(<place> | \"省\") o=(%han \"厅\")\n  emit organization o\n"
+                                   "rule before\n  match n=(@surname %han) &(<place> | @verb)\n  emit person n\n"
+                                   "rule not_before\n  match n=(\"张\" %han) !(\"说\" | (%han \"去\") | <place>)\n"
+                                   "  emit person n\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "长沙税局，长沙的税局");
+    assert_non_null(find_entity(m, "organization", "税局"));
+    assert_int_equal(govner_entity_count(m), 3); /* two places, one organization */
+    match_ok(m, "北京教厅，省文厅，财厅");
+    assert_null(find_entity(m, "organization", "教厅"));
+    assert_null(find_entity(m, "organization", "文厅"));
+    assert_non_null(find_entity(m, "organization", "财厅"));
+    match_ok(m, "王小北京，王大说，王中走");
+    assert_non_null(find_entity(m, "person", "王小"));
+    assert_non_null(find_entity(m, "person", "王大"));
+    assert_null(find_entity(m, "person", "王中"));
+    match_ok(m, "张明说，张红北京，张华去了，张强来");
+    assert_null(find_entity(m, "person", "张明"));
+    assert_null(find_entity(m, "person", "张红"));
+    assert_non_null(find_entity(m, "person", "张华")); /* 去 after one %han: 了 is no 去 */
+    assert_non_null(find_entity(m, "person", "张强"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 /* Alternatives of literals: merged into one lexicon when none is a prefix of another; otherwise
  * tried in order, the first that lets the pattern succeed winning. */
 static void test_literal_alternatives(void **state) {
@@ -494,6 +528,7 @@ int main(void) {
         cmocka_unit_test(test_native_classes_equal_pcre),
         cmocka_unit_test(test_many_anchors_and_classes),
         cmocka_unit_test(test_anchor_bits_past_64),
+        cmocka_unit_test(test_entity_and_alternative_contexts),
         cmocka_unit_test(test_literal_alternatives),
         cmocka_unit_test(test_empty_repeat_terminates),
         cmocka_unit_test(test_pathological_rule_hits_limit),
