@@ -164,6 +164,34 @@ static char *json_escape_path(const char *s) {
     return out;
 }
 
+/* Text built in memory (output prefixes, a block's output and messages), kept NUL-terminated. */
+typedef VEC(char) text_buf;
+
+static bool buf_put(text_buf *b, const char *s, size_t n) {
+    if (!VEC_RESERVE(b, n + 1))
+        return false;
+    memcpy(b->items + b->len, s, n);
+    b->len += n;
+    b->items[b->len] = '\0';
+    return true;
+}
+#define BUF_LIT(b, lit) buf_put(b, lit, sizeof lit - 1)
+
+static bool buf_printf(text_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool buf_printf(text_buf *b, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || !VEC_RESERVE(b, (size_t)n + 1))
+        return false;
+    va_start(ap, fmt);
+    vsnprintf(b->items + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return true;
+}
+
 /* Render one document: JSON with `prefix` fields, or TSV rows. Caller frees. */
 static char *render(govner_matcher *m, const char *prefix, const char *source) {
     if (opt.tsv)
@@ -213,22 +241,14 @@ static void process_text_to(govner_matcher *m, char *raw, size_t len, const char
         decoded_free(&d);
         return;
     }
-    /* prefix_extra, then "encoding": built by hand, this runs once per line of --lines. */
-    size_t extra = prefix_extra ? strlen(prefix_extra) : 0, enc = strlen(d.encoding);
-    char *prefix = malloc(extra + enc + sizeof ",\"encoding\":\"\",");
-    if (prefix) {
-        char *o = prefix;
-        if (prefix_extra) {
-            memcpy(o, prefix_extra, extra);
-            o += extra;
-            *o++ = ',';
-        }
-        memcpy(o, "\"encoding\":\"", 12);
-        o += 12;
-        memcpy(o, d.encoding, enc);
-        o += enc;
-        memcpy(o, "\",", 3);
-    }
+    /* prefix_extra, then "encoding" (no printf: this runs once per line of --lines). */
+    text_buf pre = {0};
+    bool built = (!prefix_extra || (buf_put(&pre, prefix_extra, strlen(prefix_extra)) && BUF_LIT(&pre, ","))) &&
+                 BUF_LIT(&pre, "\"encoding\":\"") && buf_put(&pre, d.encoding, strlen(d.encoding)) &&
+                 BUF_LIT(&pre, "\",");
+    if (!built)
+        VEC_FREE(&pre);
+    char *prefix = pre.items;
     /* Entities point into the matcher, not into the decoded text: it can go now. */
     if (stream && prefix && !opt.tsv) {
         if (govner_matcher_write_json(m, prefix, stream) == 0)
@@ -708,8 +728,6 @@ static bool jsonl_record(const char *line, json_object **obj, char **fields, cha
 #define BLOCK_LINES 512
 #define BLOCK_BYTES (512 * 1024)
 
-typedef VEC(char) text_buf;
-
 /* The decimal digits of v into out (room for 24); returns their number. */
 static int format_long(char *out, long v) {
     char tmp[24];
@@ -725,21 +743,6 @@ static int format_long(char *out, long v) {
         out[k++] = tmp[--n];
     out[k] = '\0';
     return k;
-}
-
-static bool buf_printf(text_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool buf_printf(text_buf *b, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0 || !VEC_RESERVE(b, (size_t)n + 1))
-        return false;
-    va_start(ap, fmt);
-    vsnprintf(b->items + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-    return true;
 }
 
 typedef struct {
@@ -808,24 +811,16 @@ static void block_process(govner_matcher *m, line_block *b, const char *source, 
         if (opt.jsonl && !jsonl_record(line, &obj, &fields, &text, &text_len, &r.error, where)) {
             /* r.error says why; reported below like any failed line */
         }
-        /* fields, "source", "line": built by hand, as this runs once per line. */
-        size_t fl = fields ? strlen(fields) : 0, sl = src ? strlen(src) : 0;
-        char *prefix = malloc(fl + sl + (size_t)num_len + sizeof "\"source\":,\"line\":");
-        if (prefix) {
-            char *o = prefix;
-            memcpy(o, fields ? fields : "", fl);
-            o += fl;
-            if (src) {
-                memcpy(o, "\"source\":", 9);
-                memcpy(o + 9, src, sl);
-                o[9 + sl] = ',';
-                o += 9 + sl + 1;
-            }
-            memcpy(o, "\"line\":", 7);
-            memcpy(o + 7, num, (size_t)num_len + 1);
-        } else {
+        /* fields, "source", "line" (no printf: this runs once per line). */
+        text_buf pre = {0};
+        bool built = (!fields || buf_put(&pre, fields, strlen(fields))) &&
+                     (!src || (BUF_LIT(&pre, "\"source\":") && buf_put(&pre, src, strlen(src)) && BUF_LIT(&pre, ","))) &&
+                     BUF_LIT(&pre, "\"line\":") && buf_put(&pre, num, (size_t)num_len);
+        if (!built) {
+            VEC_FREE(&pre);
             b->oom = true;
         }
+        char *prefix = pre.items;
         if (prefix && !r.error)
             process_text(m, text, text_len, where, prefix, &r);
         json_object_put(obj);
@@ -841,12 +836,7 @@ static void block_process(govner_matcher *m, line_block *b, const char *source, 
             if (ok && !opt.tsv)
                 ok = buf_printf(&b->out, "{%s,\"error\":true,\"entities\":[]}\n", prefix);
         } else if (ok && r.out) {
-            size_t len = strlen(r.out);
-            ok = VEC_RESERVE(&b->out, len + 1);
-            if (ok) {
-                memcpy(b->out.items + b->out.len, r.out, len);
-                b->out.len += len;
-            }
+            ok = buf_put(&b->out, r.out, strlen(r.out));
         }
         if (!ok)
             b->oom = true;
