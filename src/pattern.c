@@ -253,6 +253,17 @@ static bool lex_at(const govner_matcher *m, uint32_t lex, uint32_t pos, bool bac
     return m->rs->lexicons.items[lex].has_single && single_entry(m, backward ? pos - 1 : pos, lex) >= 0;
 }
 
+/* Does an entity of `type` start at pos (forward), or end there (backward)? */
+static bool ent_at(const govner_matcher *m, uint32_t type, uint32_t pos, bool backward) {
+    if (backward ? pos == 0 : pos >= m->n)
+        return false;
+    const pos_index *ix = backward ? &m->ent_end : &m->ent_start;
+    for (uint32_t i = ix->at[pos]; i < ix->at[pos + 1]; i++)
+        if (m->ents.items[ix->order[i]].type == type)
+            return true;
+    return false;
+}
+
 /* A context that is one lexicon, one class or one entity type is answered from the position bits
  * and indexes without a sub-match: 1 when it holds at pos (forward) or before pos (backward), 0 when
  * not, -1 when the context is not that simple. */
@@ -268,15 +279,8 @@ static inline int look_leaf(govner_matcher *m, const pnode *kid, uint32_t pos, b
     }
     case P_LEX:
         return lex_at(m, kid->id, pos, backward);
-    case P_ENT: {
-        if (backward ? pos == 0 : pos >= m->n)
-            return 0;
-        const pos_index *ix = backward ? &m->ent_end : &m->ent_start;
-        for (uint32_t i = ix->at[pos]; i < ix->at[pos + 1]; i++)
-            if (m->ents.items[ix->order[i]].type == kid->id)
-                return 1;
-        return 0;
-    }
+    case P_ENT:
+        return ent_at(m, kid->id, pos, backward);
     default:
         return -1;
     }
