@@ -176,6 +176,8 @@ static bool buf_put(text_buf *b, const char *s, size_t n) {
     return true;
 }
 #define BUF_LIT(b, lit) buf_put(b, lit, sizeof lit - 1)
+/* Room asked for a record's prefix at once: one allocation for most, not one per doubling. */
+#define PREFIX_ROOM 256
 
 static bool buf_printf(text_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static bool buf_printf(text_buf *b, const char *fmt, ...) {
@@ -243,7 +245,8 @@ static void process_text_to(govner_matcher *m, char *raw, size_t len, const char
     }
     /* prefix_extra, then "encoding" (no printf: this runs once per line of --lines). */
     text_buf pre = {0};
-    bool built = (!prefix_extra || (buf_put(&pre, prefix_extra, strlen(prefix_extra)) && BUF_LIT(&pre, ","))) &&
+    bool built = VEC_RESERVE(&pre, PREFIX_ROOM) &&
+                 (!prefix_extra || (buf_put(&pre, prefix_extra, strlen(prefix_extra)) && BUF_LIT(&pre, ","))) &&
                  BUF_LIT(&pre, "\"encoding\":\"") && buf_put(&pre, d.encoding, strlen(d.encoding)) &&
                  BUF_LIT(&pre, "\",");
     if (!built)
@@ -813,8 +816,9 @@ static void block_process(govner_matcher *m, line_block *b, const char *source, 
         }
         /* fields, "source", "line" (no printf: this runs once per line). */
         text_buf pre = {0};
-        bool built = (!fields || buf_put(&pre, fields, strlen(fields))) &&
-                     (!src || (BUF_LIT(&pre, "\"source\":") && buf_put(&pre, src, strlen(src)) && BUF_LIT(&pre, ","))) &&
+        bool built = VEC_RESERVE(&pre, PREFIX_ROOM) && (!fields || buf_put(&pre, fields, strlen(fields))) &&
+                     (!src || (BUF_LIT(&pre, "\"source\":") && buf_put(&pre, src, strlen(src)) &&
+                               BUF_LIT(&pre, ","))) &&
                      BUF_LIT(&pre, "\"line\":") && buf_put(&pre, num, (size_t)num_len);
         if (!built) {
             VEC_FREE(&pre);
