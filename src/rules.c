@@ -292,7 +292,7 @@ static int cmp_u32(const void *a, const void *b) {
 /* The characters of a bracket expression of literal characters and ranges, s[0] being '[': the
  * number of bytes read up to and including ']', or 0 when it holds anything else (\s, ^, classes). */
 static size_t bracket_set(const char *s, u32_vec *out, bool *ok) {
-    size_t i = 1;
+    size_t i = 1, len = strlen(s);
     if (s[0] != '[' || s[1] == '^')
         return 0;
     while (s[i] && s[i] != ']') {
@@ -302,14 +302,14 @@ static size_t bracket_set(const char *s, u32_vec *out, bool *ok) {
             lo = '-', n = 2;
         } else if (s[i] == '\\' || s[i] == '[' || s[i] == '-') {
             return 0;
-        } else if (!(n = utf8_decode((const unsigned char *)s + i, strlen(s + i), &lo))) {
+        } else if (!(n = utf8_decode((const unsigned char *)s + i, len - i, &lo))) {
             return 0;
         }
         i += (size_t)n;
         uint32_t hi = lo;
         if (s[i] == '-' && s[i + 1] && s[i + 1] != ']') {
             if (s[i + 1] == '\\' || s[i + 1] == '[' ||
-                !(n = utf8_decode((const unsigned char *)s + i + 1, strlen(s + i + 1), &hi)) || hi < lo)
+                !(n = utf8_decode((const unsigned char *)s + i + 1, len - i - 1, &hi)) || hi < lo)
                 return 0;
             i += 1 + (size_t)n;
         }
