@@ -79,6 +79,8 @@ static int m_cont(run *r, const cont *k, uint32_t pos) {
     }
 }
 
+static bool is_break(uint32_t cp) { return cp == '\n' || cp == '\r'; }
+
 static bool class_match_pcre(govner_matcher *m, const regex_def *rx, uint32_t cp) {
     char buf[4];
     int len = utf8_encode(cp, buf);
@@ -138,6 +140,29 @@ uint64_t pattern_class_bits_slow(govner_matcher *m, uint32_t cp) {
     return bits;
 }
 
+static void hints_join(phase_hints *a, const phase_hints *b) {
+    a->start_free |= b->start_free;
+    a->start_left |= b->start_left;
+    a->left_end |= b->left_end;
+}
+
+const phase_hints *pattern_hints_slow(govner_matcher *m, uint32_t cp, int32_t k, uint64_t cls, phase_hints *tmp) {
+    const govner_ruleset *rs = m->rs;
+    phase_hints h = {0, 0, 0, 1};
+    if (k >= 0)
+        hints_join(&h, &rs->single_hints[k]);
+    for (uint64_t c = cls & ~CLASS_KNOWN; c; c &= c - 1)
+        hints_join(&h, &rs->class_hints[__builtin_ctzll(c)]);
+    if (is_break(cp)) /* the next position starts a line */
+        h.left_end |= rs->bol_phases;
+    if (cp < 0x10000 && (m->hint_memo || (m->hint_memo = calloc(0x10000, sizeof *m->hint_memo)))) {
+        m->hint_memo[cp] = h;
+        return &m->hint_memo[cp];
+    }
+    *tmp = h; /* not memoised, still the right answer */
+    return tmp;
+}
+
 bool pattern_class_match(govner_matcher *m, const regex_def *rx, uint32_t cp) {
     if (rx->class_slot < GOVNER_CLASS_BITS)
         return (pattern_class_bits(m, cp) >> rx->class_slot) & 1;
@@ -156,8 +181,6 @@ static uint32_t cp_of_byte(const govner_matcher *m, size_t b) {
     }
     return lo;
 }
-
-static bool is_break(uint32_t cp) { return cp == '\n' || cp == '\r'; }
 
 static int m_leaf_lex(run *r, const pnode *n, uint32_t pos, const cont *k) {
     govner_matcher *m = r->m;
@@ -475,6 +498,61 @@ static bool prepare_single_bits(govner_ruleset *rs) {
     return true;
 }
 
+/* The phase hints of a set of anchor bits, from the phases' tables (bit_hints, per bit). */
+static phase_hints anchor_hints(const phase_hints *bit_hints, anchor_set a) {
+    phase_hints h = {0, 0, 0, 0};
+    for (int w = 0; w < ANCHOR_WORDS; w++)
+        for (uint64_t b = a.w[w]; b; b &= b - 1)
+            hints_join(&h, &bit_hints[w * 64 + __builtin_ctzll(b)]);
+    return h;
+}
+
+/* The phase hints (ruleset.h) from the tables of the phases, which pattern_prepare has filled. A
+ * hint may name a phase that has no rule for the position, never leave out one that has. */
+static bool prepare_hints(govner_ruleset *rs) {
+    size_t n_lex = rs->lexicons.len + 1, n_single = rs->n_single + 1;
+    rs->lex_hints = arena_alloc(&rs->mem, n_lex * sizeof *rs->lex_hints);
+    rs->single_hints = arena_alloc(&rs->mem, n_single * sizeof *rs->single_hints);
+    if (!rs->lex_hints || !rs->single_hints)
+        return false;
+    rs->n_hint_phases = rs->phases.len < HINT_PHASES ? (uint32_t)rs->phases.len : HINT_PHASES;
+    phase_hints start[ANCHOR_BITS] = {{0}}, end[ANCHOR_BITS] = {{0}};
+    memset(rs->class_hints, 0, sizeof rs->class_hints);
+    rs->bol_phases = 0;
+    for (uint32_t p = 0; p < rs->n_hint_phases; p++) {
+        phase *ph = &rs->phases.items[p];
+        uint32_t bit = 1u << p;
+        for (int b = 0; b < ANCHOR_BITS; b++) {
+            start[b].start_free |= ph->start_rules[b] & ~ph->left_mask ? bit : 0;
+            start[b].start_left |= ph->start_rules[b] & ph->left_mask ? bit : 0;
+            end[b].left_end |= ph->end_rules[b] ? bit : 0;
+        }
+        for (int c = 0; c < GOVNER_CLASS_BITS; c++) {
+            rs->class_hints[c].start_free |= ph->class_start[c] & ~ph->left_mask ? bit : 0;
+            rs->class_hints[c].start_left |= ph->class_start[c] & ph->left_mask ? bit : 0;
+            rs->class_hints[c].left_end |= ph->class_left[c] ? bit : 0;
+        }
+        rs->bol_phases |= ph->left_bol_mask ? bit : 0;
+    }
+    for (size_t l = 0; l < n_lex; l++) {
+        rs->lex_hints[l] = anchor_hints(start, rs->lex_start_bit[l]);
+        rs->lex_hints[l].left_end = anchor_hints(end, rs->lex_end_bit[l]).left_end;
+    }
+    for (size_t k = 0; k < n_single; k++) {
+        rs->single_hints[k] = anchor_hints(start, rs->single_start_bits[k]);
+        rs->single_hints[k].left_end = anchor_hints(end, rs->single_end_bits[k]).left_end;
+    }
+    for (size_t p = 0; p < rs->phases.len; p++) {
+        phase *ph = &rs->phases.items[p];
+        ph->type_start = ph->type_left = false;
+        for (size_t t = 0; t < rs->types.len; t++) {
+            ph->type_start |= ph->type_mask[t] != 0;
+            ph->type_left |= ph->left_type_mask[t] != 0;
+        }
+    }
+    return true;
+}
+
 /* Count the uses of each lexicon in a pattern. */
 static void count_lex_uses(const pnode *n, uint32_t *uses) {
     if (n->kind == P_LEX)
@@ -619,11 +697,11 @@ bool pattern_prepare(govner_ruleset *rs) {
     }
     if (!spare_bits(rs, &n_start, &n_end))
         return false;
-    return prepare_single_bits(rs);
+    return prepare_single_bits(rs) && prepare_hints(rs);
 }
 
-/* The rules of the phase (bits) that may start at pos. */
-static uint64_t rules_at(govner_matcher *m, const phase *ph, uint32_t pos) {
+/* The rules of the phase (bits) that may start at pos; `lefty`: a left anchor may end there. */
+static uint64_t rules_at(govner_matcher *m, const phase *ph, uint32_t pos, bool lefty) {
     uint64_t mask = ph->any_mask;
     for (int w = 0; w < ANCHOR_WORDS; w++)
         for (uint64_t b = m->start_bits[pos].w[w] & ph->start_used.w[w]; b; b &= b - 1)
@@ -634,6 +712,8 @@ static uint64_t rules_at(govner_matcher *m, const phase *ph, uint32_t pos) {
         mask |= ph->type_mask[m->ents.items[m->ent_start.order[i]].type];
     if (!(mask & ph->left_mask))
         return mask;
+    if (!lefty)
+        return mask & ~ph->left_mask;
     /* Rules with a left anchor need it to end here. */
     uint64_t left = ~ph->left_mask;
     if (pos == 0 || m->cps[pos - 1] == '\n' || m->cps[pos - 1] == '\r')
@@ -843,17 +923,52 @@ static govner_status try_rule(govner_matcher *m, const rule *ru, uint64_t order,
     return m->profile ? apply_rule_profiled(m, ru, order, pos, err) : apply_rule(m, ru, order, pos, err);
 }
 
+/* Try the rules of `mask` at pos, in order. */
+static govner_status try_rules(govner_matcher *m, const phase *ph, uint64_t mask, uint32_t pos, govner_error *err) {
+    govner_status st = GOVNER_OK;
+    while (mask && st == GOVNER_OK) {
+        int r = __builtin_ctzll(mask);
+        mask &= mask - 1;
+        st = try_rule(m, &ph->rules[r], (uint64_t)r, pos, err);
+    }
+    return st;
+}
+
 govner_status pattern_run_phase(govner_matcher *m, const phase *ph, govner_error *err) {
     govner_status st = GOVNER_OK;
     if (ph->n_rules == 0)
         return st;
     /* One pass over the text; at each position only the rules whose first element starts there. */
-    for (uint32_t pos = 0; pos < m->n && st == GOVNER_OK; pos++) {
-        uint64_t mask = rules_at(m, ph, pos);
-        while (mask && st == GOVNER_OK) {
-            int r = __builtin_ctzll(mask);
-            mask &= mask - 1;
-            st = try_rule(m, &ph->rules[r], (uint64_t)r, pos, err);
+    uint32_t p = (uint32_t)(ph - m->rs->phases.items);
+    if (p >= m->rs->n_hint_phases || ph->any_mask) {
+        for (uint32_t pos = 0; pos < m->n && st == GOVNER_OK; pos++)
+            st = try_rules(m, ph, rules_at(m, ph, pos, true), pos, err);
+    } else {
+        /* The positions to visit, 64 at a time: the phase's plane, and where its entity types
+         * start, or end before a rule with a left anchor may start. */
+        uint32_t words = m->plane_words, hint = 1u << p;
+        const uint64_t *visit = plane(m, p);
+        uint64_t *ent_visit = plane(m, m->rs->n_hint_phases), *ent_left = plane(m, m->rs->n_hint_phases + 1);
+        memset(ent_visit, 0, 2 * (size_t)words * sizeof *ent_visit);
+        for (size_t i = 0; (ph->type_start || ph->type_left) && i < m->ents.len; i++) {
+            const cand *e = &m->ents.items[i];
+            if (ph->type_mask[e->type])
+                ent_visit[e->start >> 6] |= 1ull << (e->start & 63);
+            if (ph->left_type_mask[e->type]) {
+                ent_left[e->end >> 6] |= 1ull << (e->end & 63);
+                if (m->hint_start_left[e->end] & hint)
+                    ent_visit[e->end >> 6] |= 1ull << (e->end & 63);
+            }
+        }
+        for (uint32_t w = 0; w < words && st == GOVNER_OK; w++) {
+            for (uint64_t v = visit[w] | ent_visit[w]; v && st == GOVNER_OK; v &= v - 1) {
+                int b = __builtin_ctzll(v);
+                uint32_t pos = w * 64 + (uint32_t)b;
+                if (pos >= m->n)
+                    break;
+                bool lefty = (m->hint_left[pos] & hint) || ((ent_left[w] >> b) & 1);
+                st = try_rules(m, ph, rules_at(m, ph, pos, lefty), pos, err);
+            }
         }
     }
     /* Rules past the 64th are tried everywhere. */

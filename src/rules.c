@@ -822,14 +822,27 @@ static bool first_set(const govner_ruleset *rs, const pnode *n, u32_vec *lex, u3
     case P_ENT:
         *ok &= VEC_PUSH(ent, n->id);
         return true;
-    case P_SEQ:
+    case P_SEQ: {
+        /* &X where the match may still be at its start: X starts there. Its set serves when what
+         * follows gives none (&%latin /regex/). */
+        const pnode *look = NULL;
+        size_t n_lex = lex->len, n_ent = ent->len, n_cls = cls->len;
         for (int i = 0; i < n->n_kids; i++) {
-            if (!first_set(rs, n->kids[i], lex, ent, cls, ok))
-                return false;
-            if (!nullable(n->kids[i]))
+            const pnode *k = n->kids[i];
+            if (!look && k->kind == P_LOOK && !k->neg && !nullable(k->kids[0])) {
+                look = k->kids[0];
+                n_lex = lex->len, n_ent = ent->len, n_cls = cls->len;
+            }
+            if (!first_set(rs, k, lex, ent, cls, ok))
+                break;
+            if (!nullable(k))
                 return true;
         }
-        return false;
+        if (!look)
+            return false;
+        lex->len = n_lex, ent->len = n_ent, cls->len = n_cls;
+        return first_set(rs, look, lex, ent, cls, ok);
+    }
     case P_ALT:
         for (int i = 0; i < n->n_kids; i++)
             if (!first_set(rs, n->kids[i], lex, ent, cls, ok))

@@ -170,6 +170,18 @@ typedef struct {
     int8_t *province_of;    /* per entry of the lexicon: index into provinces, or -1 */
 } pass;
 
+/* Phase hints: for something a position may hold (an entry of a lexicon, a one-character entry
+ * character, a class), bit p for each phase p (p < HINT_PHASES) where a rule may start with it,
+ * without a left anchor (start_free) or with one (start_left), or where a left anchor may end with
+ * it (left_end). The scan turns them into bit planes over the positions (matcher.planes), so that
+ * a phase visits only the positions where one of its rules can start. Phases past HINT_PHASES
+ * visit every position. */
+#define HINT_PHASES 31
+typedef struct {
+    uint32_t start_free, start_left, left_end;
+    uint32_t known;         /* matcher.hint_memo: 1 once computed */
+} phase_hints;
+
 /* Classes past this many are matched without the per-position bits (and rules anchored on them
  * are tried everywhere). */
 #define GOVNER_CLASS_BITS 63
@@ -195,6 +207,7 @@ typedef struct {
     uint64_t left_bol_mask;     /* ... that may be the start of a line */
     pass *passes;           /* run in order after the phase's rules, before the next phase */
     size_t n_passes;
+    bool type_start, type_left; /* some rule starts with (has a left context ending with) an entity */
 } phase;
 
 typedef struct {
@@ -251,6 +264,12 @@ struct govner_ruleset {
      * entries starts (or ends); per one-character entry character, the union of its lexicons'. */
     anchor_set *lex_start_bit, *lex_end_bit; /* one bit, or none */
     anchor_set *single_start_bits, *single_end_bits;
+    /* Phase hints (pattern_prepare): per lexicon, per one-character entry character, per class slot;
+     * bol_phases: phases with a rule whose left context may be the start of a line. */
+    phase_hints *lex_hints, *single_hints;
+    phase_hints class_hints[GOVNER_CLASS_BITS];
+    uint32_t bol_phases;
+    uint32_t n_hint_phases; /* phases with hints: min(phases, HINT_PHASES) */
     /* Entries of exact lexicons: open addressing on a hash of (lexicon, text); entry + 1, 0 empty. */
     uint32_t *exact;
     size_t exact_mask, exact_used;

@@ -54,10 +54,12 @@ static bool grow_positions(govner_matcher *m, size_t need) {
     size_t cap = m->cap_n ? m->cap_n : 256;
     while (cap < need)
         cap *= 2;
-    void **arrays[] = {(void **)&m->cps, (void **)&m->byte_of, (void **)&m->cpidx,
-                       (void **)&m->start_bits, (void **)&m->end_bits, (void **)&m->cls};
-    size_t sizes[] = {sizeof *m->cps, sizeof *m->byte_of, sizeof *m->cpidx,
-                      sizeof *m->start_bits, sizeof *m->end_bits, sizeof *m->cls};
+    void **arrays[] = {(void **)&m->cps,        (void **)&m->byte_of,   (void **)&m->cpidx,
+                       (void **)&m->start_bits, (void **)&m->end_bits,  (void **)&m->cls,
+                       (void **)&m->hint_free,  (void **)&m->hint_start_left, (void **)&m->hint_left};
+    size_t sizes[] = {sizeof *m->cps,        sizeof *m->byte_of,   sizeof *m->cpidx,
+                      sizeof *m->start_bits, sizeof *m->end_bits,  sizeof *m->cls,
+                      sizeof *m->hint_free,  sizeof *m->hint_start_left, sizeof *m->hint_left};
     for (size_t a = 0; a < sizeof arrays / sizeof *arrays; a++) {
         void *p = realloc(*arrays[a], cap * sizes[a]);
         if (!p)
@@ -65,6 +67,30 @@ static bool grow_positions(govner_matcher *m, size_t need) {
         *arrays[a] = p;
     }
     m->cap_n = cap;
+    return true;
+}
+
+/* The phases' planes (matcher.h) from the hints of positions 0..n-1. */
+static bool fill_planes(govner_matcher *m, uint32_t n) {
+    m->plane_words = n / 64 + 1;
+    size_t phase_words = (size_t)m->rs->n_hint_phases * m->plane_words;
+    size_t need = phase_words + 2 * (size_t)m->plane_words;
+    if (need > m->cap_planes) {
+        size_t cap = m->cap_planes ? m->cap_planes : 64;
+        while (cap < need)
+            cap *= 2;
+        uint64_t *p = realloc(m->planes, cap * sizeof *p);
+        if (!p)
+            return false;
+        m->planes = p;
+        m->cap_planes = cap;
+    }
+    memset(m->planes, 0, phase_words * sizeof *m->planes);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t visit = m->hint_free[i] | (m->hint_start_left[i] & m->hint_left[i]);
+        for (; visit; visit &= visit - 1)
+            plane(m, (uint32_t)__builtin_ctz(visit))[i >> 6] |= 1ull << (i & 63);
+    }
     return true;
 }
 
@@ -90,13 +116,21 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
     m->byte_of[n] = (uint32_t)len;
     m->n = n;
 
-    /* Anchor bits of one-character entries; those of longer ones are added as they are found. */
+    /* Anchor bits and phase hints of one-character entries and classes; those of longer entries
+     * are added as they are found. */
     const anchor_set none = {{0}};
     m->start_bits[n] = m->end_bits[0] = none;
+    m->hint_free[n] = m->hint_start_left[n] = 0;
+    m->hint_left[0] = rs->bol_phases;
     for (uint32_t i = 0; i < n; i++) {
         int32_t k = m->cpidx[i];
         m->start_bits[i] = k >= 0 ? rs->single_start_bits[k] : none;
         m->end_bits[i + 1] = k >= 0 ? rs->single_end_bits[k] : none;
+        phase_hints tmp;
+        const phase_hints *h = pattern_hints(m, m->cps[i], k, m->cls[i], &tmp);
+        m->hint_free[i] = h->start_free;
+        m->hint_start_left[i] = h->start_left;
+        m->hint_left[i + 1] = h->left_end;
     }
 
     m->hits.len = 0;
@@ -122,6 +156,10 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
                         goto nomem;
                     anchor_join(&m->start_bits[i], rs->lex_start_bit[h.lex]);
                     anchor_join(&m->end_bits[h.end], rs->lex_end_bit[h.lex]);
+                    const phase_hints *ph = &rs->lex_hints[h.lex];
+                    m->hint_free[i] |= ph->start_free;
+                    m->hint_start_left[i] |= ph->start_left;
+                    m->hint_left[h.end] |= ph->left_end;
                     if (tt->lex & TRIE_TERM_LAST)
                         break;
                 }
@@ -136,6 +174,8 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
             m->hits.items[b - 1] = tmp;
         }
     }
+    if (!fill_planes(m, n))
+        goto nomem;
     if (!index_build(&m->hit_start, n, m->hits.len, m->hits.items, sizeof(hit), false) ||
         !index_build(&m->hit_end, n, m->hits.len, m->hits.items, sizeof(hit), true))
         goto nomem;

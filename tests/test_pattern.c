@@ -465,6 +465,33 @@ static void test_entity_and_alternative_contexts(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* Where a phase tries its rules: after a positive lookahead that names what starts the match, at
+ * the start of a line, after an entity (a left context of a type), at an entity; nowhere else. */
+static void test_where_rules_start(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("lexicon city\n  长沙\n  北京\n"
+                                   "rule c\n  match p=@city\n  emit place p\n"
+                                   "rule look\n  match n=(@verb? &@surname /\\p{Han}{2}/)\n  emit person n\n"
+                                   "rule bol\n  left ^\n  match o=(%han \"局\")\n  emit organization o\n"
+                                   "phase two\n"
+                                   "rule after\n  left <place>\n  match o=(%han \"所\")\n  emit organization o\n"
+                                   "rule at\n  match o=(<place> \"站\")\n  emit organization o\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "说王明，李强");
+    assert_non_null(find_entity(m, "person", "说王明")); /* from the verb: the lookahead is past it */
+    assert_non_null(find_entity(m, "person", "李强"));
+    match_ok(m, "税局\n财局，文局");
+    assert_non_null(find_entity(m, "organization", "税局"));
+    assert_non_null(find_entity(m, "organization", "财局"));
+    assert_null(find_entity(m, "organization", "文局"));
+    match_ok(m, "长沙税所，税所，北京站");
+    assert_non_null(find_entity(m, "organization", "税所"));
+    assert_non_null(find_entity(m, "organization", "北京站"));
+    assert_int_equal(govner_entity_count(m), 3); /* 长沙, 税所 after it, 北京站 */
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 /* Alternatives of literals: merged into one lexicon when none is a prefix of another; otherwise
  * tried in order, the first that lets the pattern succeed winning. */
 static void test_literal_alternatives(void **state) {
@@ -528,6 +555,7 @@ int main(void) {
         cmocka_unit_test(test_native_classes_equal_pcre),
         cmocka_unit_test(test_many_anchors_and_classes),
         cmocka_unit_test(test_anchor_bits_past_64),
+        cmocka_unit_test(test_where_rules_start),
         cmocka_unit_test(test_entity_and_alternative_contexts),
         cmocka_unit_test(test_literal_alternatives),
         cmocka_unit_test(test_empty_repeat_terminates),
