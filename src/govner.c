@@ -107,11 +107,7 @@ void govner_matcher_free(govner_matcher *m) {
         return;
     free(m->prof);
     free(m->class_memo);
-    free(m->hint_memo);
     free(m->planes);
-    free(m->hint_free);
-    free(m->hint_start_left);
-    free(m->hint_left);
     pcre2_match_data_free(m->md);
     pcre2_match_context_free(m->mctx);
     free(m->cps);

@@ -51,12 +51,9 @@ struct govner_matcher {
     anchor_set *end_bits;   /* n + 1: ... end here */
     uint64_t *cls;          /* n: class bits of each code point (class_bits) */
     size_t cap_n;
-    /* Phase hints (ruleset.h) of each position: phases where a rule without a left anchor may
-     * start (hint_free), one with a left anchor (hint_start_left), where a left anchor may end
-     * (hint_left); n + 1 each. From them, a bit plane of plane_words words per phase with hints:
-     * the positions it visits (a rule may start there, and its left anchor end there when it has
-     * one); then two scratch planes for the phase that runs (its entities). */
-    uint32_t *hint_free, *hint_start_left, *hint_left;
+    /* Bit planes over positions 0..n (ruleset.n_planes of plane_words words, then three scratch
+     * planes): bit p of a plane for position p. The scan fills the static ones (anchor bits, end
+     * bits, classes, line starts), each phase those of entity types. */
     uint64_t *planes;
     size_t cap_planes;
     uint32_t plane_words;
@@ -74,9 +71,6 @@ struct govner_matcher {
     /* Class bits of the code points of the Basic Multilingual Plane met so far: bit i for class
      * slot i, CLASS_KNOWN once computed; 0 when not yet. */
     uint64_t *class_memo;
-    /* Phase hints of the code points of the BMP met so far (pattern_hints): of the one-character
-     * entries and classes of the character, `known` once computed. */
-    phase_hints *hint_memo;
 
     pcre2_match_data *md;
     pcre2_match_context *mctx;
@@ -116,19 +110,11 @@ static inline uint64_t pattern_class_bits(govner_matcher *m, uint32_t cp) {
         return m->class_memo[cp];
     return pattern_class_bits_slow(m, cp);
 }
-/* The phase hints of code point cp, whose one-character entry index is k and class bits cls; the
- * left hints hold for the position after cp (a line break gives ruleset.bol_phases there). */
-const phase_hints *pattern_hints_slow(govner_matcher *m, uint32_t cp, int32_t k, uint64_t cls, phase_hints *tmp);
-static inline const phase_hints *pattern_hints(govner_matcher *m, uint32_t cp, int32_t k, uint64_t cls,
-                                               phase_hints *tmp) {
-    if (cp < 0x10000 && m->hint_memo && m->hint_memo[cp].known)
-        return &m->hint_memo[cp];
-    return pattern_hints_slow(m, cp, k, cls, tmp);
+/* Plane i (ruleset.h: start_plane ...), and the three scratch planes after them (i = n_planes .. n_planes + 2). */
+static inline uint64_t *plane(const govner_matcher *m, uint32_t i) {
+    return m->planes + (size_t)i * m->plane_words;
 }
-/* The plane of phase p (p < n_hint_phases); n_hint_phases and the one after are the scratch planes. */
-static inline uint64_t *plane(const govner_matcher *m, uint32_t p) {
-    return m->planes + (size_t)p * m->plane_words;
-}
+static inline void plane_set(uint64_t *plane, uint32_t pos) { plane[pos >> 6] |= 1ull << (pos & 63); }
 /* Does one-character class `rx` match code point cp? */
 bool pattern_class_match(govner_matcher *m, const regex_def *rx, uint32_t cp);
 /* The same answered by a native class's set (regex_def.native), and by PCRE2: the tests compare them. */

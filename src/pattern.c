@@ -140,29 +140,6 @@ uint64_t pattern_class_bits_slow(govner_matcher *m, uint32_t cp) {
     return bits;
 }
 
-static void hints_join(phase_hints *a, const phase_hints *b) {
-    a->start_free |= b->start_free;
-    a->start_left |= b->start_left;
-    a->left_end |= b->left_end;
-}
-
-const phase_hints *pattern_hints_slow(govner_matcher *m, uint32_t cp, int32_t k, uint64_t cls, phase_hints *tmp) {
-    const govner_ruleset *rs = m->rs;
-    phase_hints h = {0, 0, 0, 1};
-    if (k >= 0)
-        hints_join(&h, &rs->single_hints[k]);
-    for (uint64_t c = cls & ~CLASS_KNOWN; c; c &= c - 1)
-        hints_join(&h, &rs->class_hints[__builtin_ctzll(c)]);
-    if (is_break(cp)) /* the next position starts a line */
-        h.left_end |= rs->bol_phases;
-    if (cp < 0x10000 && (m->hint_memo || (m->hint_memo = calloc(0x10000, sizeof *m->hint_memo)))) {
-        m->hint_memo[cp] = h;
-        return &m->hint_memo[cp];
-    }
-    *tmp = h; /* not memoised, still the right answer */
-    return tmp;
-}
-
 bool pattern_class_match(govner_matcher *m, const regex_def *rx, uint32_t cp) {
     if (rx->class_slot < GOVNER_CLASS_BITS)
         return (pattern_class_bits(m, cp) >> rx->class_slot) & 1;
@@ -498,57 +475,107 @@ static bool prepare_single_bits(govner_ruleset *rs) {
     return true;
 }
 
-/* The phase hints of a set of anchor bits, from the phases' tables (bit_hints, per bit). */
-static phase_hints anchor_hints(const phase_hints *bit_hints, anchor_set a) {
-    phase_hints h = {0, 0, 0, 0};
+/* The one bit of an anchor set that has one (anchor_bit), or -1. */
+static int first_bit(anchor_set a) {
     for (int w = 0; w < ANCHOR_WORDS; w++)
-        for (uint64_t b = a.w[w]; b; b &= b - 1)
-            hints_join(&h, &bit_hints[w * 64 + __builtin_ctzll(b)]);
-    return h;
+        if (a.w[w])
+            return w * 64 + __builtin_ctzll(a.w[w]);
+    return -1;
 }
 
-/* The phase hints (ruleset.h) from the tables of the phases, which pattern_prepare has filled. A
- * hint may name a phase that has no rule for the position, never leave out one that has. */
-static bool prepare_hints(govner_ruleset *rs) {
-    size_t n_lex = rs->lexicons.len + 1, n_single = rs->n_single + 1;
-    rs->lex_hints = arena_alloc(&rs->mem, n_lex * sizeof *rs->lex_hints);
-    rs->single_hints = arena_alloc(&rs->mem, n_single * sizeof *rs->single_hints);
-    if (!rs->lex_hints || !rs->single_hints)
-        return false;
-    rs->n_hint_phases = rs->phases.len < HINT_PHASES ? (uint32_t)rs->phases.len : HINT_PHASES;
-    phase_hints start[ANCHOR_BITS] = {{0}}, end[ANCHOR_BITS] = {{0}};
-    memset(rs->class_hints, 0, sizeof rs->class_hints);
-    rs->bol_phases = 0;
-    for (uint32_t p = 0; p < rs->n_hint_phases; p++) {
-        phase *ph = &rs->phases.items[p];
-        uint32_t bit = 1u << p;
+/* Plane numbers of the bits and classes a filter names: first marked (0), then numbered. */
+static uint16_t *filter_list(govner_ruleset *rs, int n) {
+    return arena_alloc(&rs->mem, (size_t)(n ? n : 1) * sizeof(uint16_t));
+}
+
+/* The rule filters (rule_filter) of the first 64 rules of each phase, and the planes they name. */
+static bool prepare_filters(govner_ruleset *rs) {
+    memset(rs->start_plane, -1, sizeof rs->start_plane);
+    memset(rs->end_plane, -1, sizeof rs->end_plane);
+    memset(rs->class_plane, -1, sizeof rs->class_plane);
+    uint32_t n_types = (uint32_t)rs->types.len;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t p = 0; p < rs->phases.len; p++) {
+            phase *ph = &rs->phases.items[p];
+            for (size_t r = 0; r < ph->n_rules && r < 64; r++) {
+                rule *ru = &ph->rules[r];
+                rule_filter *f = &ru->filter;
+                f->req_all = !ru->has_req || (ru->n_req_lex > 0 && !ru->req_lex_bitted);
+                if (pass == 0) {
+                    for (int a = 0; !f->start_all && a < ru->n_anchor_lex; a++)
+                        rs->start_plane[first_bit(rs->lex_start_bit[ru->anchor_lex[a]])] = 0;
+                    for (int a = 0; !f->start_all && a < ru->n_anchor_class; a++)
+                        rs->class_plane[rs->regexes.items[ru->anchor_class[a]].class_slot] = 0;
+                    for (int a = 0; !f->left_all && a < ru->n_left_lex; a++)
+                        rs->end_plane[first_bit(rs->lex_end_bit[ru->left_lex[a]])] = 0;
+                    for (int a = 0; !f->left_all && a < ru->n_left_class; a++)
+                        rs->class_plane[rs->regexes.items[ru->left_class[a]].class_slot] = 0;
+                    for (int a = 0; !f->req_all && a < ru->n_req_lex; a++)
+                        rs->start_plane[first_bit(rs->lex_start_bit[ru->req_lex[a]])] = 0;
+                    for (int a = 0; !f->req_all && a < ru->n_req_class; a++)
+                        rs->class_plane[rs->regexes.items[ru->req_class[a]].class_slot] = 0;
+                    continue;
+                }
+                f->start = filter_list(rs, ru->n_anchor_lex + ru->n_anchor_class + ru->n_anchor_ent);
+                f->left = filter_list(rs, ru->n_left_lex + ru->n_left_ent + 1);
+                f->left_class = filter_list(rs, ru->n_left_class);
+                f->req = filter_list(rs, ru->n_req_lex + ru->n_req_class + ru->n_req_ent);
+                if (!f->start || !f->left || !f->left_class || !f->req)
+                    return false;
+                f->n_start = f->n_left = f->n_left_class = f->n_req = 0;
+                if (!f->start_all) {
+                    for (int a = 0; a < ru->n_anchor_lex; a++)
+                        f->start[f->n_start++] = (uint16_t)rs->start_plane[first_bit(rs->lex_start_bit[ru->anchor_lex[a]])];
+                    for (int a = 0; a < ru->n_anchor_class; a++)
+                        f->start[f->n_start++] = (uint16_t)rs->class_plane[rs->regexes.items[ru->anchor_class[a]].class_slot];
+                    for (int a = 0; a < ru->n_anchor_ent; a++)
+                        f->start[f->n_start++] = (uint16_t)(rs->planes_static + ru->anchor_ent[a]);
+                }
+                if (!f->left_all) {
+                    for (int a = 0; a < ru->n_left_lex; a++)
+                        f->left[f->n_left++] = (uint16_t)rs->end_plane[first_bit(rs->lex_end_bit[ru->left_lex[a]])];
+                    for (int a = 0; a < ru->n_left_ent; a++)
+                        f->left[f->n_left++] = (uint16_t)(rs->planes_static + n_types + ru->left_ent[a]);
+                    if (ru->left_bol)
+                        f->left[f->n_left++] = (uint16_t)rs->bol_plane;
+                    for (int a = 0; a < ru->n_left_class; a++)
+                        f->left_class[f->n_left_class++] =
+                            (uint16_t)rs->class_plane[rs->regexes.items[ru->left_class[a]].class_slot];
+                }
+                if (!f->req_all) {
+                    for (int a = 0; a < ru->n_req_lex; a++)
+                        f->req[f->n_req++] = (uint16_t)rs->start_plane[first_bit(rs->lex_start_bit[ru->req_lex[a]])];
+                    for (int a = 0; a < ru->n_req_class; a++)
+                        f->req[f->n_req++] = (uint16_t)rs->class_plane[rs->regexes.items[ru->req_class[a]].class_slot];
+                    for (int a = 0; a < ru->n_req_ent; a++)
+                        f->req[f->n_req++] = (uint16_t)(rs->planes_static + ru->req_ent[a]);
+                }
+            }
+        }
+        if (pass == 1)
+            break;
+        /* Number the marked planes; the line starts, entity starts and ends come after them. */
+        uint32_t n = 0;
+        rs->plane_start_used = rs->plane_end_used = (anchor_set){{0}};
+        rs->plane_class_used = 0;
         for (int b = 0; b < ANCHOR_BITS; b++) {
-            start[b].start_free |= ph->start_rules[b] & ~ph->left_mask ? bit : 0;
-            start[b].start_left |= ph->start_rules[b] & ph->left_mask ? bit : 0;
-            end[b].left_end |= ph->end_rules[b] ? bit : 0;
+            if (rs->start_plane[b] == 0) {
+                rs->start_plane[b] = (int16_t)n++;
+                anchor_set_bit(&rs->plane_start_used, b);
+            }
+            if (rs->end_plane[b] == 0) {
+                rs->end_plane[b] = (int16_t)n++;
+                anchor_set_bit(&rs->plane_end_used, b);
+            }
         }
-        for (int c = 0; c < GOVNER_CLASS_BITS; c++) {
-            rs->class_hints[c].start_free |= ph->class_start[c] & ~ph->left_mask ? bit : 0;
-            rs->class_hints[c].start_left |= ph->class_start[c] & ph->left_mask ? bit : 0;
-            rs->class_hints[c].left_end |= ph->class_left[c] ? bit : 0;
-        }
-        rs->bol_phases |= ph->left_bol_mask ? bit : 0;
-    }
-    for (size_t l = 0; l < n_lex; l++) {
-        rs->lex_hints[l] = anchor_hints(start, rs->lex_start_bit[l]);
-        rs->lex_hints[l].left_end = anchor_hints(end, rs->lex_end_bit[l]).left_end;
-    }
-    for (size_t k = 0; k < n_single; k++) {
-        rs->single_hints[k] = anchor_hints(start, rs->single_start_bits[k]);
-        rs->single_hints[k].left_end = anchor_hints(end, rs->single_end_bits[k]).left_end;
-    }
-    for (size_t p = 0; p < rs->phases.len; p++) {
-        phase *ph = &rs->phases.items[p];
-        ph->type_start = ph->type_left = false;
-        for (size_t t = 0; t < rs->types.len; t++) {
-            ph->type_start |= ph->type_mask[t] != 0;
-            ph->type_left |= ph->left_type_mask[t] != 0;
-        }
+        for (int c = 0; c < GOVNER_CLASS_BITS; c++)
+            if (rs->class_plane[c] == 0) {
+                rs->class_plane[c] = (int16_t)n++;
+                rs->plane_class_used |= 1ull << c;
+            }
+        rs->bol_plane = n++;
+        rs->planes_static = n;
+        rs->n_planes = n + 2 * n_types;
     }
     return true;
 }
@@ -605,7 +632,7 @@ bool pattern_prepare(govner_ruleset *rs) {
             rs->phases.items[p].rules[r].id = id++;
     if (!prepare_singles(rs) || !prepare_single_terms(rs))
         return false;
-    size_t n_lex = rs->lexicons.len + 1, n_types = rs->types.len + 1;
+    size_t n_lex = rs->lexicons.len + 1;
     rs->lex_start_bit = arena_alloc(&rs->mem, n_lex * sizeof *rs->lex_start_bit);
     rs->lex_end_bit = arena_alloc(&rs->mem, n_lex * sizeof *rs->lex_end_bit);
     if (!rs->lex_start_bit || !rs->lex_end_bit)
@@ -615,17 +642,6 @@ bool pattern_prepare(govner_ruleset *rs) {
     int n_start = 0, n_end = 0, b = 0;
     for (size_t p = 0; p < rs->phases.len; p++) {
         phase *ph = &rs->phases.items[p];
-        ph->type_mask = arena_alloc(&rs->mem, n_types * sizeof *ph->type_mask);
-        ph->left_type_mask = arena_alloc(&rs->mem, n_types * sizeof *ph->left_type_mask);
-        if (!ph->type_mask || !ph->left_type_mask)
-            return false;
-        memset(ph->type_mask, 0, n_types * sizeof *ph->type_mask);
-        memset(ph->left_type_mask, 0, n_types * sizeof *ph->left_type_mask);
-        memset(ph->start_rules, 0, sizeof ph->start_rules);
-        memset(ph->end_rules, 0, sizeof ph->end_rules);
-        memset(ph->class_start, 0, sizeof ph->class_start);
-        memset(ph->class_left, 0, sizeof ph->class_left);
-        ph->any_mask = ph->left_mask = ph->left_bol_mask = 0;
         for (size_t r = 0; r < ph->n_rules; r++) {
             rule *ru = &ph->rules[r];
             /* A class past the class bits cannot be checked from the bits: no requirement then. */
@@ -642,92 +658,27 @@ bool pattern_prepare(govner_ruleset *rs) {
                 anchor_join(&ru->req_lex_bits, rs->lex_start_bit[ru->req_lex[a]]);
             ru->req_lex_bitted = bitted;
         }
-        for (size_t r = 0; r < ph->n_rules && r < 64; r++) {
-            const rule *ru = &ph->rules[r];
-            uint64_t bit = 1ull << r;
-            /* A left anchor that the bits cannot show (past 64 lexicons, or a class past the
-             * class bits) leaves the rule unfiltered on the left. */
+        for (size_t r = 0; r < ph->n_rules; r++) {
+            rule *ru = &ph->rules[r];
+            ru->filter = (rule_filter){.start_all = true, .left_all = true, .req_all = true};
+            if (r >= 64)
+                continue; /* tried everywhere */
+            /* A left anchor that the bits cannot show (past the anchor bits, or a class past the
+             * class bits) leaves the rule unfiltered on the left; a start it cannot show, at every
+             * position. */
             bool left = ru->left_anchored && !unbitted_class(rs, ru->left_class, ru->n_left_class);
             for (int a = 0; left && a < ru->n_left_lex; a++)
                 left = anchor_bit(rs->lex_end_bit, &n_end, ru->left_lex[a], &b);
-            if (left) {
-                ph->left_mask |= bit;
-                for (int a = 0; a < ru->n_left_lex; a++) {
-                    anchor_bit(rs->lex_end_bit, &n_end, ru->left_lex[a], &b);
-                    ph->end_rules[b] |= bit;
-                }
-                for (int a = 0; a < ru->n_left_ent; a++)
-                    ph->left_type_mask[ru->left_ent[a]] |= bit;
-                for (int a = 0; a < ru->n_left_class; a++)
-                    ph->class_left[rs->regexes.items[ru->left_class[a]].class_slot] |= bit;
-                if (ru->left_bol)
-                    ph->left_bol_mask |= bit;
-            }
+            ru->filter.left_all = !left;
             bool anywhere = ru->anywhere || unbitted_class(rs, ru->anchor_class, ru->n_anchor_class);
             for (int a = 0; !anywhere && a < ru->n_anchor_lex; a++)
                 anywhere = !anchor_bit(rs->lex_start_bit, &n_start, ru->anchor_lex[a], &b);
-            if (anywhere) {
-                ph->any_mask |= bit;
-                continue;
-            }
-            for (int a = 0; a < ru->n_anchor_lex; a++) {
-                anchor_bit(rs->lex_start_bit, &n_start, ru->anchor_lex[a], &b);
-                ph->start_rules[b] |= bit;
-            }
-            for (int a = 0; a < ru->n_anchor_ent; a++)
-                ph->type_mask[ru->anchor_ent[a]] |= bit;
-            for (int a = 0; a < ru->n_anchor_class; a++)
-                ph->class_start[rs->regexes.items[ru->anchor_class[a]].class_slot] |= bit;
-        }
-    }
-    for (size_t p = 0; p < rs->phases.len; p++) {
-        phase *ph = &rs->phases.items[p];
-        ph->start_used = ph->end_used = (anchor_set){{0}};
-        ph->class_start_used = ph->class_left_used = 0;
-        for (int i = 0; i < ANCHOR_BITS; i++) {
-            if (ph->start_rules[i])
-                anchor_set_bit(&ph->start_used, i);
-            if (ph->end_rules[i])
-                anchor_set_bit(&ph->end_used, i);
-        }
-        for (int i = 0; i < GOVNER_CLASS_BITS; i++) {
-            ph->class_start_used |= ph->class_start[i] ? 1ull << i : 0;
-            ph->class_left_used |= ph->class_left[i] ? 1ull << i : 0;
+            ru->filter.start_all = anywhere;
         }
     }
     if (!spare_bits(rs, &n_start, &n_end))
         return false;
-    return prepare_single_bits(rs) && prepare_hints(rs);
-}
-
-/* The rules of the phase (bits) that may start at pos; `lefty`: a left anchor may end there. */
-static uint64_t rules_at(govner_matcher *m, const phase *ph, uint32_t pos, bool lefty) {
-    uint64_t mask = ph->any_mask;
-    for (int w = 0; w < ANCHOR_WORDS; w++)
-        for (uint64_t b = m->start_bits[pos].w[w] & ph->start_used.w[w]; b; b &= b - 1)
-            mask |= ph->start_rules[w * 64 + __builtin_ctzll(b)];
-    for (uint64_t c = m->cls[pos] & ph->class_start_used; c; c &= c - 1)
-        mask |= ph->class_start[__builtin_ctzll(c)];
-    for (uint32_t i = m->ent_start.at[pos]; i < m->ent_start.at[pos + 1]; i++)
-        mask |= ph->type_mask[m->ents.items[m->ent_start.order[i]].type];
-    if (!(mask & ph->left_mask))
-        return mask;
-    if (!lefty)
-        return mask & ~ph->left_mask;
-    /* Rules with a left anchor need it to end here. */
-    uint64_t left = ~ph->left_mask;
-    if (pos == 0 || m->cps[pos - 1] == '\n' || m->cps[pos - 1] == '\r')
-        left |= ph->left_bol_mask;
-    if (pos > 0) {
-        for (int w = 0; w < ANCHOR_WORDS; w++)
-            for (uint64_t b = m->end_bits[pos].w[w] & ph->end_used.w[w]; b; b &= b - 1)
-                left |= ph->end_rules[w * 64 + __builtin_ctzll(b)];
-        for (uint64_t c = m->cls[pos - 1] & ph->class_left_used; c; c &= c - 1)
-            left |= ph->class_left[__builtin_ctzll(c)];
-        for (uint32_t i = m->ent_end.at[pos]; i < m->ent_end.at[pos + 1]; i++)
-            left |= ph->left_type_mask[m->ents.items[m->ent_end.order[i]].type];
-    }
-    return mask & left;
+    return prepare_single_bits(rs) && prepare_filters(rs);
 }
 
 /* Attributes of a lexicon entry that spans exactly [s, e) on the trail. */
@@ -876,7 +827,7 @@ static bool required_near(const govner_matcher *m, const rule *ru, uint32_t pos)
 }
 
 static govner_status apply_rule(govner_matcher *m, const rule *ru, uint64_t order, uint32_t pos, govner_error *err) {
-    if (!required_near(m, ru, pos))
+    if (ru->filter.req_all && !required_near(m, ru, pos))
         return GOVNER_OK;
     if (m->profile)
         m->prof[ru->id].tried++;
@@ -914,7 +865,6 @@ static govner_status apply_rule_profiled(govner_matcher *m, const rule *ru, uint
                                          govner_error *err) {
     uint64_t t0 = now_ns();
     govner_status st = apply_rule(m, ru, order, pos, err);
-    m->prof[ru->id].starts++;
     m->prof[ru->id].nanoseconds += now_ns() - t0;
     return st;
 }
@@ -923,57 +873,140 @@ static govner_status try_rule(govner_matcher *m, const rule *ru, uint64_t order,
     return m->profile ? apply_rule_profiled(m, ru, order, pos, err) : apply_rule(m, ru, order, pos, err);
 }
 
-/* Try the rules of `mask` at pos, in order. */
-static govner_status try_rules(govner_matcher *m, const phase *ph, uint64_t mask, uint32_t pos, govner_error *err) {
-    govner_status st = GOVNER_OK;
-    while (mask && st == GOVNER_OK) {
-        int r = __builtin_ctzll(mask);
-        mask &= mask - 1;
-        st = try_rule(m, &ph->rules[r], (uint64_t)r, pos, err);
+/* dst[p] = src[p + d] over the positions of `words` words. */
+static void plane_shift(uint64_t *dst, const uint64_t *src, uint32_t words, uint64_t d) {
+    uint64_t q = d >> 6;
+    unsigned r = (unsigned)(d & 63);
+    for (uint32_t w = 0; w < words; w++) {
+        uint64_t a = w + q < words ? src[w + q] : 0, b = w + q + 1 < words ? src[w + q + 1] : 0;
+        dst[w] = r ? (a >> r) | (b << (64 - r)) : a;
     }
-    return st;
+}
+
+/* x[p] = x[p] | x[p + 1] | ... | x[p + len - 1], by doubling the span covered. In place: word w
+ * reads only words w and after, which are not yet changed. */
+static void plane_widen(uint64_t *x, uint32_t words, uint64_t len) {
+    for (uint64_t have = 1; have < len;) {
+        uint64_t step = have < len - have ? have : len - have, q = step >> 6;
+        unsigned r = (unsigned)(step & 63);
+        for (uint32_t w = 0; w < words; w++) {
+            uint64_t a = w + q < words ? x[w + q] : 0, b = w + q + 1 < words ? x[w + q + 1] : 0;
+            x[w] |= r ? (a >> r) | (b << (64 - r)) : a;
+        }
+        have += step;
+    }
+}
+
+/* The positions where the requirement of rule ru holds (rule_filter.req), in a scratch plane. */
+static const uint64_t *required_plane(govner_matcher *m, const rule *ru) {
+    const rule_filter *f = &ru->filter;
+    const uint64_t *planes = m->planes;
+    size_t words = m->plane_words;
+    uint64_t *occ = plane(m, m->rs->n_planes), *near = plane(m, m->rs->n_planes + 1);
+    uint64_t hi = (uint64_t)ru->req_hi.c, lo = (uint64_t)ru->req_lo;
+    for (int t = 0; ru->req_hi_var && t < GOVNER_BOUND_TYPES; t++)
+        hi += (uint64_t)ru->req_hi.coef[t] * m->ent_max[t];
+    if (hi > (uint64_t)m->n)
+        hi = m->n;
+    if (hi < lo || lo >= 64 * words) {
+        memset(near, 0, words * sizeof *near);
+        return near;
+    }
+    if (words == 1) { /* most lines of text */
+        uint64_t x = 0;
+        for (int i = 0; i < f->n_req; i++)
+            x |= planes[f->req[i]];
+        x >>= lo;
+        for (uint64_t have = 1, len = hi - lo + 1; have < len && x;) {
+            uint64_t step = have < len - have ? have : len - have;
+            x |= step < 64 ? x >> step : 0;
+            have += step;
+        }
+        near[0] = x;
+        return near;
+    }
+    for (size_t w = 0; w < words; w++) {
+        uint64_t x = 0;
+        for (int i = 0; i < f->n_req; i++)
+            x |= planes[f->req[i] * words + w];
+        occ[w] = x;
+    }
+    plane_shift(near, occ, (uint32_t)words, lo);
+    plane_widen(near, (uint32_t)words, hi - lo + 1);
+    return near;
+}
+
+/* Try rule ru (the order-th of its phase) at every position its filter lets through, in order. */
+static govner_status run_rule(govner_matcher *m, const rule *ru, uint64_t order, govner_error *err) {
+    const rule_filter *f = &ru->filter;
+    const uint64_t *planes = m->planes;
+    size_t words = m->plane_words;
+    uint64_t *at = plane(m, m->rs->n_planes + 2), any = 0;
+    /* Where it may start, its left context ending there: */
+    for (size_t w = 0; w < words; w++) {
+        uint64_t v = ~0ull;
+        if (!f->start_all) {
+            v = 0;
+            for (int i = 0; i < f->n_start; i++)
+                v |= planes[f->start[i] * words + w];
+        }
+        if (v && !f->left_all) {
+            uint64_t x = 0;
+            for (int i = 0; i < f->n_left; i++)
+                x |= planes[f->left[i] * words + w];
+            for (int i = 0; i < f->n_left_class; i++) { /* the character before the start */
+                const uint64_t *c = planes + f->left_class[i] * words;
+                x |= c[w] << 1 | (w ? c[w - 1] >> 63 : 0);
+            }
+            v &= x;
+        }
+        at[w] = v;
+        any |= v;
+    }
+    if (!any)
+        return GOVNER_OK;
+    at[words - 1] &= (1ull << (m->n & 63)) - 1; /* not past the text */
+    if (m->profile)
+        for (size_t w = 0; w < words; w++)
+            m->prof[ru->id].starts += (uint64_t)__builtin_popcountll(at[w]);
+    /* ... and its requirement near. */
+    if (!f->req_all) {
+        const uint64_t *near = required_plane(m, ru);
+        for (size_t w = 0; w < words; w++)
+            at[w] &= near[w];
+    }
+    for (size_t w = 0; w < words; w++)
+        for (uint64_t v = at[w]; v; v &= v - 1) {
+            govner_status st = try_rule(m, ru, order, (uint32_t)(w * 64) + (uint32_t)__builtin_ctzll(v), err);
+            if (st != GOVNER_OK)
+                return st;
+        }
+    return GOVNER_OK;
 }
 
 govner_status pattern_run_phase(govner_matcher *m, const phase *ph, govner_error *err) {
     govner_status st = GOVNER_OK;
     if (ph->n_rules == 0)
         return st;
-    /* One pass over the text; at each position only the rules whose first element starts there. */
-    uint32_t p = (uint32_t)(ph - m->rs->phases.items);
-    if (p >= m->rs->n_hint_phases || ph->any_mask) {
-        for (uint32_t pos = 0; pos < m->n && st == GOVNER_OK; pos++)
-            st = try_rules(m, ph, rules_at(m, ph, pos, true), pos, err);
-    } else {
-        /* The positions to visit, 64 at a time: the phase's plane, and where its entity types
-         * start, or end before a rule with a left anchor may start. */
-        uint32_t words = m->plane_words, hint = 1u << p;
-        const uint64_t *visit = plane(m, p);
-        uint64_t *ent_visit = plane(m, m->rs->n_hint_phases), *ent_left = plane(m, m->rs->n_hint_phases + 1);
-        memset(ent_visit, 0, 2 * (size_t)words * sizeof *ent_visit);
-        for (size_t i = 0; (ph->type_start || ph->type_left) && i < m->ents.len; i++) {
-            const cand *e = &m->ents.items[i];
-            if (ph->type_mask[e->type])
-                ent_visit[e->start >> 6] |= 1ull << (e->start & 63);
-            if (ph->left_type_mask[e->type]) {
-                ent_left[e->end >> 6] |= 1ull << (e->end & 63);
-                if (m->hint_start_left[e->end] & hint)
-                    ent_visit[e->end >> 6] |= 1ull << (e->end & 63);
-            }
-        }
-        for (uint32_t w = 0; w < words && st == GOVNER_OK; w++) {
-            for (uint64_t v = visit[w] | ent_visit[w]; v && st == GOVNER_OK; v &= v - 1) {
-                int b = __builtin_ctzll(v);
-                uint32_t pos = w * 64 + (uint32_t)b;
-                if (pos >= m->n)
-                    break;
-                bool lefty = (m->hint_left[pos] & hint) || ((ent_left[w] >> b) & 1);
-                st = try_rules(m, ph, rules_at(m, ph, pos, lefty), pos, err);
-            }
-        }
+    /* The planes of the entity types: where entities kept so far start, and where they end. */
+    const govner_ruleset *rs = m->rs;
+    uint32_t n_types = (uint32_t)rs->types.len;
+    memset(plane(m, rs->planes_static), 0, 2 * (size_t)n_types * m->plane_words * sizeof *m->planes);
+    for (size_t i = 0; i < m->ents.len; i++) {
+        const cand *e = &m->ents.items[i];
+        plane_set(plane(m, rs->planes_static + e->type), e->start);
+        plane_set(plane(m, rs->planes_static + n_types + e->type), e->end);
     }
+    /* Rule by rule, each in text order: candidates are ordered by rule, then by position (seq),
+     * whichever loop makes them. */
+    for (size_t r = 0; r < ph->n_rules && r < 64 && st == GOVNER_OK; r++)
+        st = run_rule(m, &ph->rules[r], r, err);
     /* Rules past the 64th are tried everywhere. */
     for (size_t ri = 64; ri < ph->n_rules && st == GOVNER_OK; ri++)
-        for (uint32_t pos = 0; pos < m->n && st == GOVNER_OK; pos++)
+        for (uint32_t pos = 0; pos < m->n && st == GOVNER_OK; pos++) {
+            if (m->profile)
+                m->prof[ph->rules[ri].id].starts++;
             st = try_rule(m, &ph->rules[ri], ri, pos, err);
+        }
     return st;
 }

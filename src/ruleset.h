@@ -117,11 +117,24 @@ typedef struct {
     int n_attrs;
 } emit;
 
+/* Where a rule can match, as bit planes over the positions of a document (matcher.planes): it
+ * starts where one of the `start` planes holds; its left context (when it has a usable one) ends
+ * where one of the `left` planes holds, or after a character of a `left_class` plane; its
+ * requirement holds where one of the `req` planes holds between req_lo and req_hi positions on.
+ * An empty list with its `_all` flag set puts no condition. Filled by pattern_prepare for the
+ * first 64 rules of a phase. */
+typedef struct {
+    uint16_t *start, *left, *left_class, *req;
+    int n_start, n_left, n_left_class, n_req;
+    bool start_all, left_all, req_all;
+} rule_filter;
+
 typedef struct {
     const char *name;
     const char *file;
     int line;
     uint32_t id;            /* pattern_prepare: index among all rules, in the order written */
+    rule_filter filter;
     int priority;
     pnode *body;            /* match clause with left/right context folded in */
     const char **cap_names;
@@ -170,44 +183,17 @@ typedef struct {
     int8_t *province_of;    /* per entry of the lexicon: index into provinces, or -1 */
 } pass;
 
-/* Phase hints: for something a position may hold (an entry of a lexicon, a one-character entry
- * character, a class), bit p for each phase p (p < HINT_PHASES) where a rule may start with it,
- * without a left anchor (start_free) or with one (start_left), or where a left anchor may end with
- * it (left_end). The scan turns them into bit planes over the positions (matcher.planes), so that
- * a phase visits only the positions where one of its rules can start. Phases past HINT_PHASES
- * visit every position. */
-#define HINT_PHASES 31
-typedef struct {
-    uint32_t start_free, start_left, left_end;
-    uint32_t known;         /* matcher.hint_memo: 1 once computed */
-} phase_hints;
-
 /* Classes past this many are matched without the per-position bits (and rules anchored on them
  * are tried everywhere). */
 #define GOVNER_CLASS_BITS 63
 
 typedef struct {
     const char *name;
-    rule *rules;
+    rule *rules;            /* the first 64 are tried where their filters say (rule_filter), the
+                             * others at every position */
     size_t n_rules;
-    /* Where rules may start (pattern_prepare). Bit i of a rule mask stands for rule i (rules past
-     * 64 are tried everywhere). The scan marks each position with the anchor bits of the
-     * lexicons starting and ending there (ruleset.lex_start_bit, lex_end_bit: anchor_set) and the
-     * class bits of its character; a phase turns those bits into rules with these tables. */
-    uint64_t start_rules[ANCHOR_BITS]; /* per start bit: rules that may start with that lexicon */
-    uint64_t end_rules[ANCHOR_BITS];   /* per end bit: rules whose left context may end with it */
-    uint64_t class_start[GOVNER_CLASS_BITS];  /* per class: rules that may start with it */
-    uint64_t class_left[GOVNER_CLASS_BITS];   /* per class: rules whose left context may end with it */
-    anchor_set start_used, end_used;       /* bits with a non-empty table entry */
-    uint64_t class_start_used, class_left_used;
-    uint64_t *type_mask;        /* per entity type: rules that may start with it */
-    uint64_t *left_type_mask;   /* per entity type: rules whose left context may end with it */
-    uint64_t any_mask;          /* rules tried at every position */
-    uint64_t left_mask;         /* rules with a left anchor */
-    uint64_t left_bol_mask;     /* ... that may be the start of a line */
     pass *passes;           /* run in order after the phase's rules, before the next phase */
     size_t n_passes;
-    bool type_start, type_left; /* some rule starts with (has a left context ending with) an entity */
 } phase;
 
 typedef struct {
@@ -264,12 +250,13 @@ struct govner_ruleset {
      * entries starts (or ends); per one-character entry character, the union of its lexicons'. */
     anchor_set *lex_start_bit, *lex_end_bit; /* one bit, or none */
     anchor_set *single_start_bits, *single_end_bits;
-    /* Phase hints (pattern_prepare): per lexicon, per one-character entry character, per class slot;
-     * bol_phases: phases with a rule whose left context may be the start of a line. */
-    phase_hints *lex_hints, *single_hints;
-    phase_hints class_hints[GOVNER_CLASS_BITS];
-    uint32_t bol_phases;
-    uint32_t n_hint_phases; /* phases with hints: min(phases, HINT_PHASES) */
+    /* Bit planes (pattern_prepare): the plane of each anchor bit, end bit and class slot that a
+     * rule filter names, or -1; then the plane of line starts, of each entity type's starts and of
+     * its ends (planes_static + type, planes_static + n_types + type). */
+    int16_t start_plane[ANCHOR_BITS], end_plane[ANCHOR_BITS], class_plane[GOVNER_CLASS_BITS];
+    anchor_set plane_start_used, plane_end_used;
+    uint64_t plane_class_used;
+    uint32_t bol_plane, planes_static, n_planes;
     /* Entries of exact lexicons: open addressing on a hash of (lexicon, text); entry + 1, 0 empty. */
     uint32_t *exact;
     size_t exact_mask, exact_used;

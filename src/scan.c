@@ -54,12 +54,11 @@ static bool grow_positions(govner_matcher *m, size_t need) {
     size_t cap = m->cap_n ? m->cap_n : 256;
     while (cap < need)
         cap *= 2;
-    void **arrays[] = {(void **)&m->cps,        (void **)&m->byte_of,   (void **)&m->cpidx,
-                       (void **)&m->start_bits, (void **)&m->end_bits,  (void **)&m->cls,
-                       (void **)&m->hint_free,  (void **)&m->hint_start_left, (void **)&m->hint_left};
-    size_t sizes[] = {sizeof *m->cps,        sizeof *m->byte_of,   sizeof *m->cpidx,
-                      sizeof *m->start_bits, sizeof *m->end_bits,  sizeof *m->cls,
-                      sizeof *m->hint_free,  sizeof *m->hint_start_left, sizeof *m->hint_left};
+    void **arrays[] = {(void **)&m->cps,
+                       (void **)&m->byte_of, (void **)&m->cpidx, (void **)&m->start_bits, (void **)&m->end_bits,
+                       (void **)&m->cls};
+    size_t sizes[] = {sizeof *m->cps,        sizeof *m->byte_of, sizeof *m->cpidx,
+                      sizeof *m->start_bits, sizeof *m->end_bits, sizeof *m->cls};
     for (size_t a = 0; a < sizeof arrays / sizeof *arrays; a++) {
         void *p = realloc(*arrays[a], cap * sizes[a]);
         if (!p)
@@ -70,11 +69,11 @@ static bool grow_positions(govner_matcher *m, size_t need) {
     return true;
 }
 
-/* The phases' planes (matcher.h) from the hints of positions 0..n-1. */
+/* The static bit planes (matcher.h) of positions 0..n-1, from their bits. */
 static bool fill_planes(govner_matcher *m, uint32_t n) {
+    const govner_ruleset *rs = m->rs;
     m->plane_words = n / 64 + 1;
-    size_t phase_words = (size_t)m->rs->n_hint_phases * m->plane_words;
-    size_t need = phase_words + 2 * (size_t)m->plane_words;
+    size_t words = m->plane_words, need = ((size_t)rs->n_planes + 3) * words;
     if (need > m->cap_planes) {
         size_t cap = m->cap_planes ? m->cap_planes : 64;
         while (cap < need)
@@ -85,12 +84,22 @@ static bool fill_planes(govner_matcher *m, uint32_t n) {
         m->planes = p;
         m->cap_planes = cap;
     }
-    memset(m->planes, 0, phase_words * sizeof *m->planes);
+    memset(m->planes, 0, (size_t)rs->planes_static * words * sizeof *m->planes);
     for (uint32_t i = 0; i < n; i++) {
-        uint32_t visit = m->hint_free[i] | (m->hint_start_left[i] & m->hint_left[i]);
-        for (; visit; visit &= visit - 1)
-            plane(m, (uint32_t)__builtin_ctz(visit))[i >> 6] |= 1ull << (i & 63);
+        for (int w = 0; w < ANCHOR_WORDS; w++) {
+            for (uint64_t b = m->start_bits[i].w[w] & rs->plane_start_used.w[w]; b; b &= b - 1)
+                plane_set(plane(m, (uint32_t)rs->start_plane[w * 64 + __builtin_ctzll(b)]), i);
+            for (uint64_t b = m->end_bits[i].w[w] & rs->plane_end_used.w[w]; b; b &= b - 1)
+                plane_set(plane(m, (uint32_t)rs->end_plane[w * 64 + __builtin_ctzll(b)]), i);
+        }
+        for (uint64_t c = m->cls[i] & rs->plane_class_used; c; c &= c - 1)
+            plane_set(plane(m, (uint32_t)rs->class_plane[__builtin_ctzll(c)]), i);
     }
+    uint64_t *bol = plane(m, rs->bol_plane);
+    plane_set(bol, 0);
+    for (uint32_t i = 1; i < n; i++)
+        if (m->cps[i - 1] == '\n' || m->cps[i - 1] == '\r')
+            plane_set(bol, i);
     return true;
 }
 
@@ -116,21 +125,13 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
     m->byte_of[n] = (uint32_t)len;
     m->n = n;
 
-    /* Anchor bits and phase hints of one-character entries and classes; those of longer entries
-     * are added as they are found. */
+    /* Anchor bits of one-character entries; those of longer ones are added as they are found. */
     const anchor_set none = {{0}};
     m->start_bits[n] = m->end_bits[0] = none;
-    m->hint_free[n] = m->hint_start_left[n] = 0;
-    m->hint_left[0] = rs->bol_phases;
     for (uint32_t i = 0; i < n; i++) {
         int32_t k = m->cpidx[i];
         m->start_bits[i] = k >= 0 ? rs->single_start_bits[k] : none;
         m->end_bits[i + 1] = k >= 0 ? rs->single_end_bits[k] : none;
-        phase_hints tmp;
-        const phase_hints *h = pattern_hints(m, m->cps[i], k, m->cls[i], &tmp);
-        m->hint_free[i] = h->start_free;
-        m->hint_start_left[i] = h->start_left;
-        m->hint_left[i + 1] = h->left_end;
     }
 
     m->hits.len = 0;
@@ -156,10 +157,6 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
                         goto nomem;
                     anchor_join(&m->start_bits[i], rs->lex_start_bit[h.lex]);
                     anchor_join(&m->end_bits[h.end], rs->lex_end_bit[h.lex]);
-                    const phase_hints *ph = &rs->lex_hints[h.lex];
-                    m->hint_free[i] |= ph->start_free;
-                    m->hint_start_left[i] |= ph->start_left;
-                    m->hint_left[h.end] |= ph->left_end;
                     if (tt->lex & TRIE_TERM_LAST)
                         break;
                 }
