@@ -492,6 +492,29 @@ static void test_where_rules_start(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* The same with the match at every offset around the 64-position words of the bit planes: the
+ * left context before a word's first position, the requirement in the next word. */
+static void test_rules_across_plane_words(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("lexicon suffix\n  统计局\n"
+                                   "class punct /[，。]/\n"
+                                   "rule org\n  left %punct\n  match o=(\"国家\" %han{0,8}? @suffix)\n  emit organization o\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    for (int pad = 50; pad < 140; pad++) {
+        char text[1024] = "";
+        for (int i = 0; i < pad; i++)
+            strcat(text, "的");
+        strcat(text, "，国家数据统计局的国家统计局");
+        match_ok(m, text);
+        const govner_entity *e = find_entity(m, "organization", "国家数据统计局");
+        assert_non_null(e);
+        assert_int_equal(e->start, (size_t)pad + 1);
+        assert_null(find_entity(m, "organization", "国家统计局")); /* no punctuation before it */
+    }
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 /* Alternatives of literals: merged into one lexicon when none is a prefix of another; otherwise
  * tried in order, the first that lets the pattern succeed winning. */
 static void test_literal_alternatives(void **state) {
@@ -556,6 +579,7 @@ int main(void) {
         cmocka_unit_test(test_many_anchors_and_classes),
         cmocka_unit_test(test_anchor_bits_past_64),
         cmocka_unit_test(test_where_rules_start),
+        cmocka_unit_test(test_rules_across_plane_words),
         cmocka_unit_test(test_entity_and_alternative_contexts),
         cmocka_unit_test(test_literal_alternatives),
         cmocka_unit_test(test_empty_repeat_terminates),
