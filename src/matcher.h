@@ -56,6 +56,7 @@ struct govner_matcher {
      * bits, classes, line starts), each phase those of entity types. */
     uint64_t *planes;
     size_t cap_planes;
+    uint64_t plane_any[PLANE_SET_WORDS]; /* planes with a bit set (when ruleset.plane_sets) */
     uint32_t plane_words;
 
     VEC(hit) hits;          /* by start ascending, longer first */
@@ -115,6 +116,12 @@ static inline uint64_t *plane(const govner_matcher *m, uint32_t i) {
     return m->planes + (size_t)i * m->plane_words;
 }
 static inline void plane_set(uint64_t *plane, uint32_t pos) { plane[pos >> 6] |= 1ull << (pos & 63); }
+/* Set bit pos of plane i, noting the plane is not empty. */
+static inline void plane_mark(govner_matcher *m, uint32_t i, uint32_t pos) {
+    plane_set(plane(m, i), pos);
+    if (i < 64 * PLANE_SET_WORDS)
+        m->plane_any[i >> 6] |= 1ull << (i & 63);
+}
 /* Does one-character class `rx` match code point cp? */
 bool pattern_class_match(govner_matcher *m, const regex_def *rx, uint32_t cp);
 /* The same answered by a native class's set (regex_def.native), and by PCRE2: the tests compare them. */

@@ -488,6 +488,13 @@ static uint16_t *filter_list(govner_ruleset *rs, int n) {
     return arena_alloc(&rs->mem, (size_t)(n ? n : 1) * sizeof(uint16_t));
 }
 
+/* Add planes to a plane set (only used when all planes fit in one: ruleset.plane_sets). */
+static void filter_set(uint64_t *set, const uint16_t *planes, int n) {
+    for (int i = 0; i < n; i++)
+        if (planes[i] < 64 * PLANE_SET_WORDS)
+            set[planes[i] >> 6] |= 1ull << (planes[i] & 63);
+}
+
 /* The rule filters (rule_filter) of the first 64 rules of each phase, and the planes they name. */
 static bool prepare_filters(govner_ruleset *rs) {
     memset(rs->start_plane, -1, sizeof rs->start_plane);
@@ -550,6 +557,10 @@ static bool prepare_filters(govner_ruleset *rs) {
                     for (int a = 0; a < ru->n_req_ent; a++)
                         f->req[f->n_req++] = (uint16_t)(rs->planes_static + ru->req_ent[a]);
                 }
+                filter_set(f->start_set, f->start, f->n_start);
+                filter_set(f->left_set, f->left, f->n_left);
+                filter_set(f->left_set, f->left_class, f->n_left_class);
+                filter_set(f->req_set, f->req, f->n_req);
             }
         }
         if (pass == 1)
@@ -576,6 +587,7 @@ static bool prepare_filters(govner_ruleset *rs) {
         rs->bol_plane = n++;
         rs->planes_static = n;
         rs->n_planes = n + 2 * n_types;
+        rs->plane_sets = rs->n_planes <= 64 * PLANE_SET_WORDS;
     }
     return true;
 }
@@ -937,8 +949,19 @@ static const uint64_t *required_plane(govner_matcher *m, const rule *ru) {
 }
 
 /* Try rule ru (the order-th of its phase) at every position its filter lets through, in order. */
+static bool sets_meet(const uint64_t *a, const uint64_t *b) {
+    uint64_t x = 0;
+    for (int i = 0; i < PLANE_SET_WORDS; i++)
+        x |= a[i] & b[i];
+    return x != 0;
+}
+
 static govner_status run_rule(govner_matcher *m, const rule *ru, uint64_t order, govner_error *err) {
     const rule_filter *f = &ru->filter;
+    if (m->rs->plane_sets && ((!f->start_all && !sets_meet(f->start_set, m->plane_any)) ||
+        (!f->left_all && !sets_meet(f->left_set, m->plane_any)) ||
+        (!f->req_all && !sets_meet(f->req_set, m->plane_any))))
+        return GOVNER_OK; /* what it starts with, its left context or its requirement is nowhere */
     const uint64_t *planes = m->planes;
     size_t words = m->plane_words;
     uint64_t *at = plane(m, m->rs->n_planes + 2), any = 0;
@@ -992,10 +1015,12 @@ govner_status pattern_run_phase(govner_matcher *m, const phase *ph, govner_error
     const govner_ruleset *rs = m->rs;
     uint32_t n_types = (uint32_t)rs->types.len;
     memset(plane(m, rs->planes_static), 0, 2 * (size_t)n_types * m->plane_words * sizeof *m->planes);
+    for (uint32_t i = rs->planes_static; i < rs->n_planes && i < 64 * PLANE_SET_WORDS; i++)
+        m->plane_any[i >> 6] &= ~(1ull << (i & 63));
     for (size_t i = 0; i < m->ents.len; i++) {
         const cand *e = &m->ents.items[i];
-        plane_set(plane(m, rs->planes_static + e->type), e->start);
-        plane_set(plane(m, rs->planes_static + n_types + e->type), e->end);
+        plane_mark(m, rs->planes_static + e->type, e->start);
+        plane_mark(m, rs->planes_static + n_types + e->type, e->end);
     }
     /* Rule by rule, each in text order: candidates are ordered by rule, then by position (seq),
      * whichever loop makes them. */

@@ -123,10 +123,14 @@ typedef struct {
  * requirement holds where one of the `req` planes holds between req_lo and req_hi positions on.
  * An empty list with its `_all` flag set puts no condition. Filled by pattern_prepare for the
  * first 64 rules of a phase. */
+#define PLANE_SET_WORDS 4 /* rule_filter sets: up to 256 planes */
 typedef struct {
     uint16_t *start, *left, *left_class, *req;
     int n_start, n_left, n_left_class, n_req;
     bool start_all, left_all, req_all;
+    /* The same planes as sets (bit i for plane i), to skip a rule at once where all of a list's
+     * planes are empty (matcher.plane_any). */
+    uint64_t start_set[PLANE_SET_WORDS], left_set[PLANE_SET_WORDS], req_set[PLANE_SET_WORDS];
 } rule_filter;
 
 typedef struct {
@@ -257,6 +261,7 @@ struct govner_ruleset {
     anchor_set plane_start_used, plane_end_used;
     uint64_t plane_class_used;
     uint32_t bol_plane, planes_static, n_planes;
+    bool plane_sets;        /* n_planes fit in a rule_filter set: the sets are used */
     /* Entries of exact lexicons: open addressing on a hash of (lexicon, text); entry + 1, 0 empty. */
     uint32_t *exact;
     size_t exact_mask, exact_used;

@@ -85,21 +85,21 @@ static bool fill_planes(govner_matcher *m, uint32_t n) {
         m->cap_planes = cap;
     }
     memset(m->planes, 0, (size_t)rs->planes_static * words * sizeof *m->planes);
+    memset(m->plane_any, 0, sizeof m->plane_any);
     for (uint32_t i = 0; i < n; i++) {
         for (int w = 0; w < ANCHOR_WORDS; w++) {
             for (uint64_t b = m->start_bits[i].w[w] & rs->plane_start_used.w[w]; b; b &= b - 1)
-                plane_set(plane(m, (uint32_t)rs->start_plane[w * 64 + __builtin_ctzll(b)]), i);
+                plane_mark(m, (uint32_t)rs->start_plane[w * 64 + __builtin_ctzll(b)], i);
             for (uint64_t b = m->end_bits[i].w[w] & rs->plane_end_used.w[w]; b; b &= b - 1)
-                plane_set(plane(m, (uint32_t)rs->end_plane[w * 64 + __builtin_ctzll(b)]), i);
+                plane_mark(m, (uint32_t)rs->end_plane[w * 64 + __builtin_ctzll(b)], i);
         }
         for (uint64_t c = m->cls[i] & rs->plane_class_used; c; c &= c - 1)
-            plane_set(plane(m, (uint32_t)rs->class_plane[__builtin_ctzll(c)]), i);
+            plane_mark(m, (uint32_t)rs->class_plane[__builtin_ctzll(c)], i);
     }
-    uint64_t *bol = plane(m, rs->bol_plane);
-    plane_set(bol, 0);
+    plane_mark(m, rs->bol_plane, 0);
     for (uint32_t i = 1; i < n; i++)
         if (m->cps[i - 1] == '\n' || m->cps[i - 1] == '\r')
-            plane_set(bol, i);
+            plane_mark(m, rs->bol_plane, i);
     return true;
 }
 
