@@ -87,8 +87,10 @@ for i in range(3000):
         print(json.dumps({"id": i, "text": lines[i % len(lines)]}, ensure_ascii=False))
 PY
 printf '{"id":"bad","text":"长沙\\u0000湖南"}\n' >> "$tmp/many.jsonl"
-g --jsonl < "$tmp/many.jsonl" > "$tmp/many1.jsonl" 2> "$tmp/many1.err"
+g -j 1 --jsonl < "$tmp/many.jsonl" > "$tmp/many1.jsonl" 2> "$tmp/many1.err"
 rc1=$?
+g --jsonl < "$tmp/many.jsonl" > "$tmp/many_default.jsonl" 2> /dev/null
+check "--jsonl with the default workers: output identical to -j 1" cmp -s "$tmp/many1.jsonl" "$tmp/many_default.jsonl"
 g -j 3 --jsonl < "$tmp/many.jsonl" > "$tmp/many3.jsonl" 2> "$tmp/many3.err"
 rc3=$?
 check "--lines -j 3: same exit status" [ "$rc1" -eq 1 ] && [ "$rc3" -eq 1 ]
@@ -103,7 +105,7 @@ cp "$report" "$tmp/in/a/report.txt"
 printf '国务院总理李鹏会见了他们。' > "$tmp/in/a/b/li.txt"
 printf '' > "$tmp/in/empty.txt"
 for i in 1 2 3 4 5 6 7 8; do printf '湖南省长沙市%s' "$i" > "$tmp/in/a/b/n$i.txt"; done
-g "$tmp/in" > "$tmp/batch1.jsonl"
+g -j 1 "$tmp/in" > "$tmp/batch1.jsonl"
 check "batch exit 0" [ $? -eq 0 ]
 check "batch: one record per file" [ "$(wc -l < "$tmp/batch1.jsonl")" -eq 11 ]
 check "batch records carry source" grep -q "\"source\":\"$tmp/in/a/b/li.txt\"" "$tmp/batch1.jsonl"
@@ -195,7 +197,7 @@ check "--format tsv" grep -q "^stdin	place	长沙	0	2	" "$tmp/out.tsv"
 
 # --profile: the work of each rule on stderr, summed over workers; the output does not change
 g --lines < "$report" > "$tmp/plain.jsonl"
-g --lines --profile < "$report" > "$tmp/prof.jsonl" 2> "$tmp/prof.err"
+g -j 1 --lines --profile < "$report" > "$tmp/prof.jsonl" 2> "$tmp/prof.err"
 check "--profile leaves the output as it is" cmp -s "$tmp/plain.jsonl" "$tmp/prof.jsonl"
 check "--profile prints a table of rules" sh -c "head -1 '$tmp/prof.err' | grep -q '^rule .*starts.*tried.*matched' &&
     grep -q '^person.after_title  *persons.rules:[0-9]' '$tmp/prof.err' && tail -1 '$tmp/prof.err' | grep -q '^all rules'"

@@ -19,11 +19,11 @@ lines = [l for l in open(sys.argv[1], encoding="utf-8").read().split("。") if l
 for i in range(300):
     print(json.dumps({"id": i, "text": lines[i % len(lines)]}, ensure_ascii=False))
 PY
-"$govner" --rules "$rules" --jsonl < "$tmp/in.jsonl" | sed 's/"line":[0-9]*,//' > "$tmp/one.jsonl"
-parallel --will-cite --pipe -N 40 --keep-order -j 2 "$govner" --rules "$rules" --jsonl < "$tmp/in.jsonl" |
+"$govner" --rules "$rules" -j 1 --jsonl < "$tmp/in.jsonl" | sed 's/"line":[0-9]*,//' > "$tmp/one.jsonl"
+parallel --will-cite --pipe -N 40 --keep-order -j 2 "$govner" -j 1 --rules "$rules" --jsonl < "$tmp/in.jsonl" |
     sed 's/"line":[0-9]*,//' > "$tmp/par.jsonl"
 cmp "$tmp/one.jsonl" "$tmp/par.jsonl" || { echo "parallel --pipe output differs"; exit 1; }
-parallel --will-cite --pipe -N 40 --keep-order --sshlogin 2/: "$govner" --rules "$rules" --jsonl < "$tmp/in.jsonl" |
+parallel --will-cite --pipe -N 40 --keep-order --sshlogin 2/: "$govner" -j 1 --rules "$rules" --jsonl < "$tmp/in.jsonl" |
     sed 's/"line":[0-9]*,//' > "$tmp/ssh.jsonl"
 cmp "$tmp/one.jsonl" "$tmp/ssh.jsonl" || { echo "parallel --sshlogin output differs"; exit 1; }
 [ "$(wc -l < "$tmp/par.jsonl")" -eq 300 ] || exit 1

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,7 +41,8 @@ static const char usage_text[] =
     "  --jsonl            read JSON Lines: {\"text\": ..., other fields copied to the output}\n"
     "  --rules DIR        rule set to use (default: the installed or in-tree rules)\n"
     "  -o, --output DIR   write one JSON file per input file under DIR, mirroring the input tree\n"
-    "  -j, --jobs N       worker threads for batches and --lines (default 1); output does not depend on N\n"
+    "  -j, --jobs N       worker threads for batches, --lines and --jsonl (default: one per core, at\n"
+    "                     most 8); output does not depend on N\n"
     "  --format FMT       json (default) or tsv\n"
     "  --encoding ENC     input encoding (default: UTF-8, GB18030 detected); any iconv name\n"
     "  --explain          add to each entity the rule, captures and lexicon entries behind it\n"
@@ -65,7 +67,21 @@ typedef struct {
     bool profile;
 } options;
 
-static options opt = {.jobs = 1};
+static options opt = {.jobs = 0}; /* 0: default_jobs() */
+
+/* The default number of workers: the cores this process may run on, at most 8 (beyond that the
+ * writer, which keeps the input order, is the bottleneck). */
+static int default_jobs(void) {
+    long n = 1;
+#ifdef CPU_COUNT
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        n = CPU_COUNT(&set);
+    else
+#endif
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
 
 static void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void errorf(const char *fmt, ...) {
@@ -1094,6 +1110,8 @@ int main(int argc, char **argv) {
     bool stdin_doc = inputs.len == 0 || (inputs.len == 1 && strcmp(inputs.items[0], "-") == 0);
     if (opt.outdir && stdin_doc && !check)
         return usage_error("%s", "-o needs files or directories to read");
+    if (opt.jobs == 0)
+        opt.jobs = default_jobs();
 
     const char *rules_path = opt.rules ? opt.rules : default_rules();
     govner_error err;
