@@ -239,17 +239,29 @@ bool lexicon_freeze(govner_ruleset *rs) {
     for (size_t i = 0; i <= t->mask; i++)
         if (t->slots[i].key)
             inner[(t->slots[i].key - 1) >> 21] = 1;
+    /* A child with one entry keeps it in the slot when the numbers fit (trie.h, TRIE_SINGLE). */
+    bool pack = t->n_nodes < (1u << TRIE_CHILD_BITS);
     for (size_t i = 0; i <= t->mask; i++) {
         trie_slot *sl = &t->slots[i];
         if (!sl->key)
             continue;
-        int32_t e = t->value[sl->child];
-        sl->term = (e >= 0 ? (uint32_t)t->n_terms : TRIE_NO_TERM) | (inner[sl->child] ? 0 : TRIE_LEAF);
+        uint32_t child = sl->child;
+        int32_t e = t->value[child];
+        uint32_t leaf = inner[child] ? 0 : TRIE_LEAF;
+        if (pack && e >= 0 && rs->entries.items[e].next < 0 && (uint32_t)e < TRIE_NO_TERM &&
+            rs->entries.items[e].lex < (1u << (32 - TRIE_CHILD_BITS))) {
+            sl->term = (uint32_t)e | TRIE_SINGLE | leaf;
+            sl->child = child | rs->entries.items[e].lex << TRIE_CHILD_BITS;
+            continue;
+        }
+        sl->term = (e >= 0 ? (uint32_t)t->n_terms : TRIE_NO_TERM) | leaf;
         for (; e >= 0; e = rs->entries.items[e].next) {
             const lex_entry *le = &rs->entries.items[e];
             t->terms[t->n_terms++] = (trie_term){(uint32_t)e, le->lex | (le->next < 0 ? TRIE_TERM_LAST : 0)};
         }
     }
+    if (pack)
+        t->child_mask = (1u << TRIE_CHILD_BITS) - 1;
     free(inner);
     return true;
 }

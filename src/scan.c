@@ -148,9 +148,15 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
             const trie_slot *sl = trie_edge(t, node, m->cps[i + j]);
             if (!sl)
                 break;
-            node = sl->child;
-            uint32_t term = sl->term & ~TRIE_LEAF;
-            if (term != TRIE_NO_TERM) {
+            node = trie_child(t, sl);
+            uint32_t term = sl->term & ~(TRIE_LEAF | TRIE_SINGLE);
+            if (sl->term & TRIE_SINGLE) {
+                hit h = {i, i + j + 1, term, trie_single_lex(sl)};
+                if (!VEC_PUSH(&m->hits, h))
+                    goto nomem;
+                anchor_join(&m->start_bits[i], rs->lex_start_bit[h.lex]);
+                anchor_join(&m->end_bits[h.end], rs->lex_end_bit[h.lex]);
+            } else if (term != TRIE_NO_TERM) {
                 for (const trie_term *tt = &t->terms[term];; tt++) {
                     hit h = {i, i + j + 1, tt->entry, tt->lex & ~TRIE_TERM_LAST};
                     if (!VEC_PUSH(&m->hits, h))

@@ -33,6 +33,7 @@ bool trie_init(trie *t) {
         return false;
     }
     memset(t->root_bmp, 0xFF, 0x10000 * sizeof *t->root_bmp);
+    t->child_mask = UINT32_MAX;
     return true;
 }
 

@@ -16,14 +16,19 @@
 
 /* One edge: key and child in one slot, so a step touches one cache line. `term` is filled by
  * lexicon_freeze: where the child's entries start in trie.terms, or TRIE_NO_TERM; TRIE_LEAF is
- * set on it when the child has no children (the walk stops without another lookup). */
+ * set on it when the child has no children (the walk stops without another lookup). A child with
+ * a single entry (most of them) has it in the slot instead, TRIE_SINGLE set: the entry in the low
+ * bits of `term`, its lexicon in the high bits of `child` (trie_child masks them off), so the walk
+ * reads no other memory. */
 typedef struct {
     uint64_t key;       /* (node << 21 | cp) + 1; 0 marks an empty slot */
     uint32_t child;
     uint32_t term;
 } trie_slot;
 #define TRIE_LEAF 0x80000000u
-#define TRIE_NO_TERM 0x7FFFFFFFu
+#define TRIE_SINGLE 0x40000000u
+#define TRIE_NO_TERM 0x3FFFFFFFu
+#define TRIE_CHILD_BITS 22  /* with fewer nodes than 2^22, a single entry's lexicon goes in `child` */
 
 /* The entries ending at a node, contiguous (trie_freeze): entry index and its lexicon. */
 typedef struct {
@@ -43,7 +48,11 @@ typedef struct {
     /* A filter over the first two characters of every key: most positions of a text start no
      * key of two or more characters, and this answers so from a table that stays in cache. */
     uint64_t *pair_bits;
+    uint32_t child_mask; /* the bits of `child` that are the child: all until lexicon_freeze packs */
 } trie;
+
+static inline uint32_t trie_child(const trie *t, const trie_slot *sl) { return sl->child & t->child_mask; }
+static inline uint32_t trie_single_lex(const trie_slot *sl) { return sl->child >> TRIE_CHILD_BITS; }
 
 #define TRIE_PAIR_BITS 20
 
@@ -84,7 +93,7 @@ static inline uint32_t trie_step(const trie *t, uint32_t node, uint32_t cp) {
     if (node == TRIE_ROOT && cp < 0x10000)
         return t->root_bmp[cp];
     const trie_slot *sl = trie_edge(t, node, cp);
-    return sl ? sl->child : TRIE_NONE;
+    return sl ? trie_child(t, sl) : TRIE_NONE;
 }
 
 /* The lexicon entries own the node values; lexicon_freeze (lexicon.c) fills terms and slot.term. */

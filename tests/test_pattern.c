@@ -515,6 +515,26 @@ static void test_rules_across_plane_words(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* An entry found by the scan, whether its text is in one lexicon (kept in the trie's slot) or in
+ * several (kept in the trie's list of entries), and at the end of a longer entry's path. */
+static void test_entries_of_one_and_several_lexicons(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("lexicon city\n  长沙\n  长沙县\n  株洲\n"
+                                   "lexicon seat\n  长沙\n"
+                                   "rule c\n  match p=@city\n  emit place p\n"
+                                   "rule s\n  match o=(@seat \"站\")\n  emit organization o\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "长沙站，株洲，长沙县");
+    assert_non_null(find_entity(m, "organization", "长沙站"));
+    assert_non_null(find_entity(m, "place", "株洲"));
+    assert_non_null(find_entity(m, "place", "长沙县"));
+    match_ok(m, "长沙，株洲站");
+    assert_non_null(find_entity(m, "place", "长沙"));
+    assert_null(find_entity(m, "organization", "株洲站"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 /* Alternatives of literals: merged into one lexicon when none is a prefix of another; otherwise
  * tried in order, the first that lets the pattern succeed winning. */
 static void test_literal_alternatives(void **state) {
@@ -580,6 +600,7 @@ int main(void) {
         cmocka_unit_test(test_anchor_bits_past_64),
         cmocka_unit_test(test_where_rules_start),
         cmocka_unit_test(test_rules_across_plane_words),
+        cmocka_unit_test(test_entries_of_one_and_several_lexicons),
         cmocka_unit_test(test_entity_and_alternative_contexts),
         cmocka_unit_test(test_literal_alternatives),
         cmocka_unit_test(test_empty_repeat_terminates),
