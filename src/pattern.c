@@ -253,50 +253,131 @@ static bool lex_at(const govner_matcher *m, uint32_t lex, uint32_t pos, bool bac
     return m->rs->lexicons.items[lex].has_single && single_entry(m, backward ? pos - 1 : pos, lex) >= 0;
 }
 
-/* Does an entity of `type` start at pos (forward), or end there (backward)? */
-static bool ent_at(const govner_matcher *m, uint32_t type, uint32_t pos, bool backward) {
-    if (backward ? pos == 0 : pos >= m->n)
+/* Contexts answered without a sub-match: a context only asks whether its body matches, so its
+ * body need not keep captures, a trail or continuations when it is made of leaves (lexicons,
+ * classes, entity types, line ends), alternatives and sequences of them, repeats of a class a fixed
+ * number of times, and contexts of such (pnode.quick, set by pattern_prepare). The answers are the
+ * sub-match's: every way each element can match is tried, in whatever order. */
+typedef struct qframe {
+    const pnode *seq;       /* a sequence, and its next kid to match */
+    int i;
+    const struct qframe *next;
+} qframe;
+static bool quick_rest(govner_matcher *m, const qframe *k, uint32_t pos, bool backward);
+static int look_quick(govner_matcher *m, const pnode *kid, uint32_t pos, bool backward);
+
+/* Does element e match at pos with what is left of the sequences k after it? */
+static bool quick_elem(govner_matcher *m, const pnode *e, uint32_t pos, bool backward, const qframe *k) {
+#define REST(p) quick_rest(m, k, (p), backward)
+    switch (e->kind) {
+    case P_ALT:
+        for (int a = 0; a < e->n_kids; a++)
+            if (quick_elem(m, e->kids[a], pos, backward, k))
+                return true;
         return false;
-    const pos_index *ix = backward ? &m->ent_end : &m->ent_start;
-    for (uint32_t i = ix->at[pos]; i < ix->at[pos + 1]; i++)
-        if (m->ents.items[ix->order[i]].type == type)
-            return true;
-    return false;
-}
-
-/* A context that is one lexicon, one class or one entity type is answered from the position bits
- * and indexes without a sub-match: 1 when it holds at pos (forward) or before pos (backward), 0 when
- * not, -1 when the context is not that simple. */
-static inline int look_leaf(govner_matcher *m, const pnode *kid, uint32_t pos, bool backward) {
-    switch (kid->kind) {
+    case P_CAP:
+        return quick_elem(m, e->kids[0], pos, backward, k);
+    case P_SEQ: {
+        qframe f = {e, backward ? e->n_kids - 1 : 0, k};
+        return quick_rest(m, &f, pos, backward);
+    }
+    case P_BOL:
+        return (pos == 0 || is_break(m->cps[pos - 1])) && REST(pos);
+    case P_EOL:
+        return (pos == m->n || is_break(m->cps[pos])) && REST(pos);
+    case P_LOOK:
+    case P_LOOKBEHIND:
+        return (look_quick(m, e->kids[0], pos, e->kind == P_LOOKBEHIND) == 1) != e->neg && REST(pos);
     case P_REGEX: {
-        const regex_def *rx = &m->rs->regexes.items[kid->id];
-        if (!rx->is_class)
-            return -1;
+        const regex_def *rx = &m->rs->regexes.items[e->id];
+        if (backward)
+            return pos > 0 && pattern_class_match(m, rx, m->cps[pos - 1]) && REST(pos - 1);
+        return pos < m->n && pattern_class_match(m, rx, m->cps[pos]) && REST(pos + 1);
+    }
+    case P_REP: { /* a class, exactly min times */
+        const regex_def *rx = &m->rs->regexes.items[e->kids[0]->id];
+        for (int c = 0; c < e->min; c++, pos = backward ? pos - 1 : pos + 1)
+            if (backward ? pos == 0 || !pattern_class_match(m, rx, m->cps[pos - 1])
+                         : pos >= m->n || !pattern_class_match(m, rx, m->cps[pos]))
+                return false;
+        return REST(pos);
+    }
+    case P_LEX: {
         if (backward ? pos == 0 : pos >= m->n)
-            return 0;
-        return pattern_class_match(m, rx, m->cps[backward ? pos - 1 : pos]);
+            return false;
+        anchor_set bit = backward ? m->rs->lex_end_bit[e->id] : m->rs->lex_start_bit[e->id];
+        if (anchor_any(bit) && !anchor_meet((backward ? m->end_bits : m->start_bits)[pos], bit))
+            return false;
+        const pos_index *ix = backward ? &m->hit_end : &m->hit_start;
+        for (uint32_t h = ix->at[pos]; h < ix->at[pos + 1]; h++) {
+            const hit *x = &m->hits.items[ix->order[h]];
+            if (x->lex == e->id && REST(backward ? x->start : x->end))
+                return true;
+        }
+        uint32_t at = backward ? pos - 1 : pos;
+        return m->rs->lexicons.items[e->id].has_single && single_entry(m, at, e->id) >= 0 &&
+               REST(backward ? at : at + 1);
     }
-    case P_LEX:
-        return lex_at(m, kid->id, pos, backward);
-    case P_ENT:
-        return ent_at(m, kid->id, pos, backward);
-    default:
-        return -1;
+    case P_ENT: {
+        if (backward ? pos == 0 : pos >= m->n)
+            return false;
+        const pos_index *ix = backward ? &m->ent_end : &m->ent_start;
+        for (uint32_t x = ix->at[pos]; x < ix->at[pos + 1]; x++) {
+            const cand *c = &m->ents.items[ix->order[x]];
+            if (c->type == e->id && REST(backward ? c->start : c->end))
+                return true;
+        }
+        return false;
     }
+    }
+    return false;
+#undef REST
 }
 
-/* The same for alternatives of such elements, in order as the sub-match would try them: the first
- * that holds decides; one that is not simple before it leaves the answer to the sub-match. */
+/* The rest of the sequences k (each from its next kid; backward, down to its first) at pos. */
+static bool quick_rest(govner_matcher *m, const qframe *k, uint32_t pos, bool backward) {
+    for (; k; k = k->next)
+        if (backward ? k->i >= 0 : k->i < k->seq->n_kids) {
+            qframe f = {k->seq, backward ? k->i - 1 : k->i + 1, k->next};
+            return quick_elem(m, k->seq->kids[k->i], pos, backward, &f);
+        }
+    return true;
+}
+
+/* A context's body: 1 when it matches at pos (forward) or before pos (backward), 0 when not, -1
+ * when it is not quick (a sub-match answers then). */
 static int look_quick(govner_matcher *m, const pnode *kid, uint32_t pos, bool backward) {
-    if (kid->kind != P_ALT)
-        return look_leaf(m, kid, pos, backward);
-    for (int i = 0; i < kid->n_kids; i++) {
-        int q = look_leaf(m, kid->kids[i], pos, backward);
-        if (q != 0)
-            return q;
+    if (!kid->quick)
+        return -1;
+    return quick_elem(m, kid, pos, backward, NULL);
+}
+
+/* pattern_prepare: mark the nodes quick_elem can answer alone (pnode.quick). */
+static bool mark_quick(govner_ruleset *rs, pnode *n) {
+    bool kids = true;
+    for (int i = 0; i < n->n_kids; i++)
+        kids &= mark_quick(rs, n->kids[i]);
+    switch (n->kind) {
+    case P_LEX: case P_ENT: case P_BOL: case P_EOL:
+        n->quick = true;
+        break;
+    case P_REGEX:
+        n->quick = rs->regexes.items[n->id].is_class;
+        break;
+    case P_ALT: case P_CAP:
+        n->quick = kids;
+        break;
+    case P_SEQ:
+        n->quick = kids;
+        break;
+    case P_LOOK: case P_LOOKBEHIND:
+        n->quick = n->kids[0]->quick;
+        break;
+    case P_REP:
+        n->quick = n->min == n->max && n->min >= 0 && n->kids[0]->kind == P_REGEX && n->kids[0]->quick;
+        break;
     }
-    return 0;
+    return n->quick;
 }
 
 static int m_node(run *r, const pnode *n, uint32_t pos, const cont *k) {
@@ -690,6 +771,9 @@ bool pattern_prepare(govner_ruleset *rs) {
     }
     if (!spare_bits(rs, &n_start, &n_end))
         return false;
+    for (size_t p = 0; p < rs->phases.len; p++)
+        for (size_t r = 0; r < rs->phases.items[p].n_rules; r++)
+            mark_quick(rs, rs->phases.items[p].rules[r].body);
     return prepare_single_bits(rs) && prepare_filters(rs);
 }
 

@@ -97,6 +97,9 @@ typedef struct pnode {
     pnode_kind kind;
     bool neg;               /* P_LOOK/P_LOOKBEHIND: negative */
     bool lazy;              /* P_REP: fewest repetitions first */
+    bool quick;             /* pattern_prepare: matched by pattern.c's quick_* without backtracking
+                             * state (leaves, alternatives and sequences of them): a context's body
+                             * of this kind is answered without a sub-match */
     int min, max;           /* P_REP; max < 0 means unbounded */
     uint32_t id;            /* lexicon, entity type, regex or capture index */
     struct pnode **kids;

@@ -535,6 +535,34 @@ static void test_entries_of_one_and_several_lexicons(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* Contexts made of sequences: every length of a lexicon element is tried (欧阳 or 欧 before 明),
+ * ahead and behind, with alternatives of sequences, a class repeated, and a context inside. */
+static void test_sequence_contexts(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("lexicon ou\n  欧\n  欧阳\n"
+                                   "rule ahead\n  match o=(%han \"局\") &(@ou \"明\" | \"天\" %han{2} \"。\")\n"
+                                   "  emit organization o\n"
+                                   "rule behind\n  match <=(@ou \"阳\" | ^ \"甲\") o=(%han \"厅\")\n  emit organization o\n"
+                                   "rule nested\n  match o=(%han \"处\") !(@verb &(%han \"了\"))\n  emit organization o\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "税局欧阳明，财局欧明，文局欧阳，商局天上人。");
+    assert_non_null(find_entity(m, "organization", "税局")); /* 欧阳 + 明 */
+    assert_non_null(find_entity(m, "organization", "财局")); /* 欧 + 明 */
+    assert_null(find_entity(m, "organization", "文局"));
+    assert_non_null(find_entity(m, "organization", "商局")); /* 天, two %han, 。 */
+    match_ok(m, "欧阳教厅，阳文厅，欧阳阳财厅");
+    assert_non_null(find_entity(m, "organization", "教厅")); /* 欧 + 阳 */
+    assert_null(find_entity(m, "organization", "文厅"));
+    assert_non_null(find_entity(m, "organization", "财厅")); /* 欧阳 + 阳 */
+    match_ok(m, "甲文厅");
+    assert_non_null(find_entity(m, "organization", "文厅")); /* line start, 甲 */
+    match_ok(m, "税处说好了，财处说好的");
+    assert_null(find_entity(m, "organization", "税处"));
+    assert_non_null(find_entity(m, "organization", "财处"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 /* Alternatives of literals: merged into one lexicon when none is a prefix of another; otherwise
  * tried in order, the first that lets the pattern succeed winning. */
 static void test_literal_alternatives(void **state) {
@@ -601,6 +629,7 @@ int main(void) {
         cmocka_unit_test(test_where_rules_start),
         cmocka_unit_test(test_rules_across_plane_words),
         cmocka_unit_test(test_entries_of_one_and_several_lexicons),
+        cmocka_unit_test(test_sequence_contexts),
         cmocka_unit_test(test_entity_and_alternative_contexts),
         cmocka_unit_test(test_literal_alternatives),
         cmocka_unit_test(test_empty_repeat_terminates),
