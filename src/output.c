@@ -85,7 +85,9 @@ static bool put_entity_json(buf *b, const govner_entity *e) {
 /* Write the JSON object into b; when `f` is not NULL, flush b to f whenever it grows past 64 KiB
  * so a huge document's output is never held whole in memory. */
 static bool write_json(const govner_matcher *m, const char *prefix, buf *b, FILE *f) {
-    bool ok = puts_(b, "{") && (!prefix || puts_(b, prefix)) && puts_(b, "\"entities\":[");
+    /* Room for a typical record at once (an entity is 150-300 bytes), not by doubling from 16. */
+    size_t guess = 64 + (prefix ? strlen(prefix) : 0) + 256 * (m->out.len < 256 ? m->out.len : 256);
+    bool ok = VEC_RESERVE(b, guess) && puts_(b, "{") && (!prefix || puts_(b, prefix)) && puts_(b, "\"entities\":[");
     for (size_t i = 0; ok && i < m->out.len; i++) {
         ok = (i == 0 || puts_(b, ",")) && put_entity_json(b, &m->out.items[i]);
         if (ok && f && b->len > 65536) {

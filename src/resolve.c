@@ -87,6 +87,21 @@ static bool drop_misfits(govner_matcher *m) {
     return true;
 }
 
+/* qsort, by insertion for the few entities of most documents (glibc's qsort allocates). */
+static void sort_cands(cand *c, size_t n, int (*cmp)(const void *, const void *)) {
+    if (n > 24) {
+        qsort(c, n, sizeof *c, cmp);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        cand x = c[i];
+        size_t j = i;
+        for (; j > 0 && cmp(&c[j - 1], &x) > 0; j--)
+            c[j] = c[j - 1];
+        c[j] = x;
+    }
+}
+
 bool resolve(govner_matcher *m) {
     const govner_ruleset *rs = m->rs;
     if (m->cands.len == 0 && m->ents_indexed)
@@ -109,8 +124,7 @@ bool resolve(govner_matcher *m) {
     if (need)
         memset(m->occupied.items, 0, need);
 
-    if (m->ents.len > 1)
-        qsort(m->ents.items, m->ents.len, sizeof *m->ents.items, rank_cmp);
+    sort_cands(m->ents.items, m->ents.len, rank_cmp);
     size_t kept = 0;
     for (size_t i = 0; i < m->ents.len; i++) {
         cand c = m->ents.items[i];
@@ -130,8 +144,7 @@ bool resolve(govner_matcher *m) {
         if (e->type < GOVNER_BOUND_TYPES && e->end - e->start > m->ent_max[e->type])
             m->ent_max[e->type] = e->end - e->start;
     }
-    if (m->ents.len > 1)
-        qsort(m->ents.items, m->ents.len, sizeof *m->ents.items, pos_cmp);
+    sort_cands(m->ents.items, m->ents.len, pos_cmp);
     return index_build(&m->ent_start, m->n, m->ents.len, m->ents.items, sizeof(cand), false) &&
            index_build(&m->ent_end, m->n, m->ents.len, m->ents.items, sizeof(cand), true);
 }
