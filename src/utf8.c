@@ -93,8 +93,16 @@ size_t govner_utf8_check(const char *text, size_t len) {
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
     while (i < len) {
-        if (s[i] < 0x80) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
             i++;
+            continue;
+        }
+        /* Three bytes whose lead allows any continuation (all of CJK but U+0800-0FFF, U+D000-DFFF) */
+        if (((c >= 0xE1 && c <= 0xEC) || c >= 0xEE) && c <= 0xEF) {
+            if (len - i < 3 || (s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80)
+                return i;
+            i += 3;
             continue;
         }
         uint32_t cp;
