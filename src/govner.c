@@ -5,9 +5,14 @@
 
 #include "matcher.h"
 
-/* Documents longer than this are matched in segments (see govner_match). */
+/* Documents longer than this, in bytes or in code points, are matched in segments (see
+ * govner_match): the per-position tables of a segment take about 80 bytes per code point. Chinese
+ * text reaches the byte limit first (1 MiB is some 350k characters); mostly-ASCII text the other. */
 #ifndef GOVNER_SEGMENT_BYTES
 #define GOVNER_SEGMENT_BYTES (1u << 20)
+#endif
+#ifndef GOVNER_SEGMENT_CPS
+#define GOVNER_SEGMENT_CPS (1u << 19)
 #endif
 
 const char *govner_status_string(govner_status st) {
@@ -210,12 +215,23 @@ static govner_status match_segment(govner_matcher *m, govner_error *err) {
     return GOVNER_OK;
 }
 
+/* The bytes from `from` that a segment may take: GOVNER_SEGMENT_BYTES, or fewer to hold at most
+ * GOVNER_SEGMENT_CPS code points, or the rest of the text. */
+static size_t segment_window(const char *text, size_t len, size_t from) {
+    size_t end = len - from <= GOVNER_SEGMENT_BYTES ? len : from + GOVNER_SEGMENT_BYTES, cps = 0;
+    for (size_t i = from; i < end; i++)
+        if (((unsigned char)text[i] & 0xC0) != 0x80 && ++cps > GOVNER_SEGMENT_CPS)
+            return i - from;
+    return end - from;
+}
+
 /* End of the segment that starts at `from`: the whole rest when short, else just after the last
  * sentence end (。！？ or a line break) in the second half of the window, else a character boundary. */
 static size_t segment_end(const char *text, size_t len, size_t from) {
-    if (len - from <= GOVNER_SEGMENT_BYTES)
+    size_t window = segment_window(text, len, from);
+    if (from + window == len)
         return len;
-    size_t limit = from + GOVNER_SEGMENT_BYTES, half = from + GOVNER_SEGMENT_BYTES / 2;
+    size_t limit = from + window, half = from + window / 2;
     for (size_t i = limit; i > half; i--) {
         const unsigned char *p = (const unsigned char *)text + i;
         if (p[-1] == '\n')

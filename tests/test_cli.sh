@@ -191,6 +191,21 @@ for e in d["entities"]:
     assert text[e["start"]:e["end"]] == e["text"] and raw[e["byte_start"]:e["byte_end"]].decode() == e["text"]
 PY
 
+# A long line of mostly ASCII (segments are cut by code points there, not bytes): the same
+python3 -c "import sys; sys.stdout.write('Minutes of the meeting, page 12: 长沙市 and more text here. ' * 80000)" > "$tmp/ascii.txt"
+g < "$tmp/ascii.txt" > "$tmp/ascii.json"
+check "5 MB ASCII line: exit 0" [ $? -eq 0 ]
+check "5 MB ASCII line: every place found, offsets exact" python3 - "$tmp/ascii.json" "$tmp/ascii.txt" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+text = open(sys.argv[2], encoding="utf-8").read()
+raw = text.encode("utf-8")
+places = [e for e in d["entities"] if e["type"] == "place"]
+assert len(places) == 80000 and all(e["text"] == "长沙市" for e in places), len(places)
+for e in d["entities"]:
+    assert text[e["start"]:e["end"]] == e["text"] and raw[e["byte_start"]:e["byte_end"]].decode() == e["text"]
+PY
+
 # TSV
 echo "长沙" | g --format tsv > "$tmp/out.tsv"
 check "--format tsv" grep -q "^stdin	place	长沙	0	2	" "$tmp/out.tsv"
