@@ -399,7 +399,12 @@ typedef struct {
     token *end;
     VEC(const char *) caps;
     bool backward;      /* inside a left context: regexes cannot run backwards */
+    int nesting;        /* groups open around the current token */
 } pparse;
+
+/* Groups nested deeper than this are refused: the parser, the compiler and the matcher recurse on
+ * them. */
+#define MAX_NESTING 64
 
 static pnode *new_node(parser *p, pnode_kind kind, int n_kids) {
     pnode *n = arena_alloc(&p->rs->mem, sizeof *n);
@@ -710,7 +715,17 @@ static govner_status merge_literals(parser *p, pnode *const *alts, int k, pnode 
     return GOVNER_OK;
 }
 
+static govner_status parse_alt_in(pparse *pp, pnode **out);
 static govner_status parse_alt(pparse *pp, pnode **out) {
+    if (pp->nesting == MAX_NESTING)
+        return tok_error(pp->p, pp->t < pp->end ? pp->t : pp->t - 1, "groups nested deeper than %d", MAX_NESTING);
+    pp->nesting++;
+    govner_status st = parse_alt_in(pp, out);
+    pp->nesting--;
+    return st;
+}
+
+static govner_status parse_alt_in(pparse *pp, pnode **out) {
     pnode *alts[64];
     int k = 0;
     for (;;) {
