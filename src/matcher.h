@@ -111,7 +111,7 @@ static inline uint64_t pattern_class_bits(govner_matcher *m, uint32_t cp) {
         return m->class_memo[cp];
     return pattern_class_bits_slow(m, cp);
 }
-/* Plane i (ruleset.h: start_plane ...), and the three scratch planes after them (i = n_planes .. n_planes + 2). */
+/* Plane i (ruleset.h: start_plane ...); n_planes .. n_planes + 2 are the three scratch planes. */
 static inline uint64_t *plane(const govner_matcher *m, uint32_t i) {
     return m->planes + (size_t)i * m->plane_words;
 }

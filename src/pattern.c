@@ -564,7 +564,7 @@ static int first_bit(anchor_set a) {
     return -1;
 }
 
-/* Plane numbers of the bits and classes a filter names: first marked (0), then numbered. */
+/* Room for a list of n plane numbers in a filter. */
 static uint16_t *filter_list(govner_ruleset *rs, int n) {
     return arena_alloc(&rs->mem, (size_t)(n ? n : 1) * sizeof(uint16_t));
 }
@@ -576,7 +576,18 @@ static void filter_set(uint64_t *set, const uint16_t *planes, int n) {
             set[planes[i] >> 6] |= 1ull << (planes[i] & 63);
 }
 
-/* The rule filters (rule_filter) of the first 64 rules of each phase, and the planes they name. */
+/* The plane of the start bit of lexicon `lex`, of its end bit, and of class regex `rx`. */
+static int16_t *start_plane_of(govner_ruleset *rs, uint32_t lex) {
+    return &rs->start_plane[first_bit(rs->lex_start_bit[lex])];
+}
+static int16_t *end_plane_of(govner_ruleset *rs, uint32_t lex) { return &rs->end_plane[first_bit(rs->lex_end_bit[lex])]; }
+static int16_t *class_plane_of(govner_ruleset *rs, uint32_t rx) {
+    return &rs->class_plane[rs->regexes.items[rx].class_slot];
+}
+
+/* The rule filters (rule_filter) of the first 64 rules of each phase, and the planes they name:
+ * a first pass marks the anchor bits, end bits and classes the filters use (0), then they are
+ * numbered, then a second pass writes the filters' lists. */
 static bool prepare_filters(govner_ruleset *rs) {
     memset(rs->start_plane, -1, sizeof rs->start_plane);
     memset(rs->end_plane, -1, sizeof rs->end_plane);
@@ -591,17 +602,17 @@ static bool prepare_filters(govner_ruleset *rs) {
                 f->req_all = !ru->has_req || (ru->n_req_lex > 0 && !ru->req_lex_bitted);
                 if (pass == 0) {
                     for (int a = 0; !f->start_all && a < ru->n_anchor_lex; a++)
-                        rs->start_plane[first_bit(rs->lex_start_bit[ru->anchor_lex[a]])] = 0;
+                        *start_plane_of(rs, ru->anchor_lex[a]) = 0;
                     for (int a = 0; !f->start_all && a < ru->n_anchor_class; a++)
-                        rs->class_plane[rs->regexes.items[ru->anchor_class[a]].class_slot] = 0;
+                        *class_plane_of(rs, ru->anchor_class[a]) = 0;
                     for (int a = 0; !f->left_all && a < ru->n_left_lex; a++)
-                        rs->end_plane[first_bit(rs->lex_end_bit[ru->left_lex[a]])] = 0;
+                        *end_plane_of(rs, ru->left_lex[a]) = 0;
                     for (int a = 0; !f->left_all && a < ru->n_left_class; a++)
-                        rs->class_plane[rs->regexes.items[ru->left_class[a]].class_slot] = 0;
+                        *class_plane_of(rs, ru->left_class[a]) = 0;
                     for (int a = 0; !f->req_all && a < ru->n_req_lex; a++)
-                        rs->start_plane[first_bit(rs->lex_start_bit[ru->req_lex[a]])] = 0;
+                        *start_plane_of(rs, ru->req_lex[a]) = 0;
                     for (int a = 0; !f->req_all && a < ru->n_req_class; a++)
-                        rs->class_plane[rs->regexes.items[ru->req_class[a]].class_slot] = 0;
+                        *class_plane_of(rs, ru->req_class[a]) = 0;
                     continue;
                 }
                 f->start = filter_list(rs, ru->n_anchor_lex + ru->n_anchor_class + ru->n_anchor_ent);
@@ -613,28 +624,27 @@ static bool prepare_filters(govner_ruleset *rs) {
                 f->n_start = f->n_left = f->n_left_class = f->n_req = 0;
                 if (!f->start_all) {
                     for (int a = 0; a < ru->n_anchor_lex; a++)
-                        f->start[f->n_start++] = (uint16_t)rs->start_plane[first_bit(rs->lex_start_bit[ru->anchor_lex[a]])];
+                        f->start[f->n_start++] = (uint16_t)*start_plane_of(rs, ru->anchor_lex[a]);
                     for (int a = 0; a < ru->n_anchor_class; a++)
-                        f->start[f->n_start++] = (uint16_t)rs->class_plane[rs->regexes.items[ru->anchor_class[a]].class_slot];
+                        f->start[f->n_start++] = (uint16_t)*class_plane_of(rs, ru->anchor_class[a]);
                     for (int a = 0; a < ru->n_anchor_ent; a++)
                         f->start[f->n_start++] = (uint16_t)(rs->planes_static + ru->anchor_ent[a]);
                 }
                 if (!f->left_all) {
                     for (int a = 0; a < ru->n_left_lex; a++)
-                        f->left[f->n_left++] = (uint16_t)rs->end_plane[first_bit(rs->lex_end_bit[ru->left_lex[a]])];
+                        f->left[f->n_left++] = (uint16_t)*end_plane_of(rs, ru->left_lex[a]);
                     for (int a = 0; a < ru->n_left_ent; a++)
                         f->left[f->n_left++] = (uint16_t)(rs->planes_static + n_types + ru->left_ent[a]);
                     if (ru->left_bol)
                         f->left[f->n_left++] = (uint16_t)rs->bol_plane;
                     for (int a = 0; a < ru->n_left_class; a++)
-                        f->left_class[f->n_left_class++] =
-                            (uint16_t)rs->class_plane[rs->regexes.items[ru->left_class[a]].class_slot];
+                        f->left_class[f->n_left_class++] = (uint16_t)*class_plane_of(rs, ru->left_class[a]);
                 }
                 if (!f->req_all) {
                     for (int a = 0; a < ru->n_req_lex; a++)
-                        f->req[f->n_req++] = (uint16_t)rs->start_plane[first_bit(rs->lex_start_bit[ru->req_lex[a]])];
+                        f->req[f->n_req++] = (uint16_t)*start_plane_of(rs, ru->req_lex[a]);
                     for (int a = 0; a < ru->n_req_class; a++)
-                        f->req[f->n_req++] = (uint16_t)rs->class_plane[rs->regexes.items[ru->req_class[a]].class_slot];
+                        f->req[f->n_req++] = (uint16_t)*class_plane_of(rs, ru->req_class[a]);
                     for (int a = 0; a < ru->n_req_ent; a++)
                         f->req[f->n_req++] = (uint16_t)(rs->planes_static + ru->req_ent[a]);
                 }
@@ -1032,7 +1042,7 @@ static const uint64_t *required_plane(govner_matcher *m, const rule *ru) {
     return near;
 }
 
-/* Try rule ru (the order-th of its phase) at every position its filter lets through, in order. */
+/* Do plane sets a and b share a plane? */
 static bool sets_meet(const uint64_t *a, const uint64_t *b) {
     uint64_t x = 0;
     for (int i = 0; i < PLANE_SET_WORDS; i++)
@@ -1040,6 +1050,7 @@ static bool sets_meet(const uint64_t *a, const uint64_t *b) {
     return x != 0;
 }
 
+/* Try rule ru (the order-th of its phase) at every position its filter lets through, in order. */
 static govner_status run_rule(govner_matcher *m, const rule *ru, uint64_t order, govner_error *err) {
     const rule_filter *f = &ru->filter;
     if (m->rs->plane_sets && ((!f->start_all && !sets_meet(f->start_set, m->plane_any)) ||

@@ -54,10 +54,9 @@ static bool grow_positions(govner_matcher *m, size_t need) {
     size_t cap = m->cap_n ? m->cap_n : 256;
     while (cap < need)
         cap *= 2;
-    void **arrays[] = {(void **)&m->cps,
-                       (void **)&m->byte_of, (void **)&m->cpidx, (void **)&m->start_bits, (void **)&m->end_bits,
-                       (void **)&m->cls};
-    size_t sizes[] = {sizeof *m->cps,        sizeof *m->byte_of, sizeof *m->cpidx,
+    void **arrays[] = {(void **)&m->cps, (void **)&m->byte_of, (void **)&m->cpidx,
+                       (void **)&m->start_bits, (void **)&m->end_bits, (void **)&m->cls};
+    size_t sizes[] = {sizeof *m->cps, sizeof *m->byte_of, sizeof *m->cpidx,
                       sizeof *m->start_bits, sizeof *m->end_bits, sizeof *m->cls};
     for (size_t a = 0; a < sizeof arrays / sizeof *arrays; a++) {
         void *p = realloc(*arrays[a], cap * sizes[a]);
