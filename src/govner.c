@@ -218,6 +218,8 @@ static govner_status match_segment(govner_matcher *m, govner_error *err) {
 /* The bytes from `from` that a segment may take: GOVNER_SEGMENT_BYTES, or fewer to hold at most
  * GOVNER_SEGMENT_CPS code points, or the rest of the text. */
 static size_t segment_window(const char *text, size_t len, size_t from) {
+    if (len - from <= GOVNER_SEGMENT_CPS) /* no more code points than bytes */
+        return len - from;
     size_t end = len - from <= GOVNER_SEGMENT_BYTES ? len : from + GOVNER_SEGMENT_BYTES, cps = 0;
     for (size_t i = from; i < end; i++)
         if (((unsigned char)text[i] & 0xC0) != 0x80 && ++cps > GOVNER_SEGMENT_CPS)
