@@ -228,7 +228,8 @@ static size_t segment_window(const char *text, size_t len, size_t from) {
 }
 
 /* End of the segment that starts at `from`: the whole rest when short, else just after the last
- * sentence end (。！？ or a line break) in the second half of the window, else a character boundary. */
+ * sentence end (。！？ or a line break) in the second half of the window, else after the last clause
+ * break (，；、 or an ASCII space, comma or period) there, else a character boundary. */
 static size_t segment_end(const char *text, size_t len, size_t from) {
     size_t window = segment_window(text, len, from);
     if (from + window == len)
@@ -241,6 +242,15 @@ static size_t segment_end(const char *text, size_t len, size_t from) {
         if (i >= from + 3 && p[-3] == 0xE3 && p[-2] == 0x80 && p[-1] == 0x82) /* 。 */
             return i;
         if (i >= from + 3 && p[-3] == 0xEF && p[-2] == 0xBC && (p[-1] == 0x81 || p[-1] == 0x9F)) /* ！？ */
+            return i;
+    }
+    for (size_t i = limit; i > half; i--) {
+        const unsigned char *p = (const unsigned char *)text + i;
+        if (p[-1] == ' ' || p[-1] == ',' || p[-1] == '.' || p[-1] == ';')
+            return i;
+        if (i >= from + 3 && p[-3] == 0xEF && p[-2] == 0xBC && (p[-1] == 0x8C || p[-1] == 0x9B)) /* ，； */
+            return i;
+        if (i >= from + 3 && p[-3] == 0xE3 && p[-2] == 0x80 && p[-1] == 0x81) /* 、 */
             return i;
     }
     while (limit > from + 1 && ((unsigned char)text[limit] & 0xC0) == 0x80)

@@ -191,6 +191,16 @@ for e in d["entities"]:
     assert text[e["start"]:e["end"]] == e["text"] and raw[e["byte_start"]:e["byte_end"]].decode() == e["text"]
 PY
 
+# A long line without a sentence end: segments end at a clause break (，), never inside a name
+python3 -c "import sys; sys.stdout.write('湖南省长沙市，' * 150000)" > "$tmp/clauses.txt"
+g < "$tmp/clauses.txt" > "$tmp/clauses.json"
+check "3 MB line without sentence ends: every place found whole" python3 - "$tmp/clauses.json" <<'PY'
+import json, sys, collections
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+count = collections.Counter(e["text"] for e in d["entities"] if e["type"] == "place")
+assert count == {"湖南省": 150000, "长沙市": 150000}, count.most_common(5)
+PY
+
 # A long line of mostly ASCII (segments are cut by code points there, not bytes): the same
 python3 -c "import sys; sys.stdout.write('Minutes of the meeting, page 12: 长沙市 and more text here. ' * 80000)" > "$tmp/ascii.txt"
 g < "$tmp/ascii.txt" > "$tmp/ascii.json"
