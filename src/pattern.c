@@ -26,6 +26,12 @@ typedef struct {
 } run;
 
 static int m_node(run *r, const pnode *n, uint32_t pos, const cont *k);
+static int look_quick(govner_matcher *m, const pnode *kid, uint32_t pos, bool backward);
+
+/* Is kid a context answered without a sub-match (a guard)? */
+static inline bool quick_guard(const pnode *kid) {
+    return (kid->kind == P_LOOK || kid->kind == P_LOOKBEHIND) && kid->kids[0]->quick;
+}
 
 static int m_cont(run *r, const cont *k, uint32_t pos) {
     if (!k->n) {
@@ -34,18 +40,20 @@ static int m_cont(run *r, const cont *k, uint32_t pos) {
     }
     const pnode *n = k->n;
     switch (n->kind) {
-    case P_SEQ:
-        if (!r->backward) {
-            if (k->i == n->n_kids)
-                return m_cont(r, k->next, pos);
-            cont c = {n, k->i + 1, 0, k->next};
-            return m_node(r, n->kids[k->i], pos, &c);
-        } else {
-            if (k->i < 0)
-                return m_cont(r, k->next, pos);
-            cont c = {n, k->i - 1, 0, k->next};
-            return m_node(r, n->kids[k->i], pos, &c);
+    case P_SEQ: {
+        /* The sequence's guards at this position are answered in a row, without a node each
+         * (rules put several before a name: !@word2 !(@surname_common @address) ...). */
+        int i = k->i, step = r->backward ? -1 : 1;
+        for (; i >= 0 && i < n->n_kids && quick_guard(n->kids[i]); i += step) {
+            const pnode *g = n->kids[i];
+            if (look_quick(r->m, g->kids[0], pos, g->kind == P_LOOKBEHIND) == (int)g->neg)
+                return 0;
         }
+        if (i < 0 || i == n->n_kids)
+            return m_cont(r, k->next, pos);
+        cont c = {n, i + step, 0, k->next};
+        return m_node(r, n->kids[i], pos, &c);
+    }
     case P_REP: {
         if (pos == k->start) /* an empty iteration: stop repeating, or it would loop forever */
             return m_cont(r, k->next, pos);
@@ -264,7 +272,6 @@ typedef struct qframe {
     const struct qframe *next;
 } qframe;
 static bool quick_rest(govner_matcher *m, const qframe *k, uint32_t pos, bool backward);
-static int look_quick(govner_matcher *m, const pnode *kid, uint32_t pos, bool backward);
 
 /* Does element e match at pos with what is left of the sequences k after it? */
 static bool quick_elem(govner_matcher *m, const pnode *e, uint32_t pos, bool backward, const qframe *k) {
@@ -406,17 +413,11 @@ static int m_node(run *r, const pnode *n, uint32_t pos, const cont *k) {
         if (pos == m->n || is_break(m->cps[pos]))
             res = m_cont(r, k, pos);
         break;
-    case P_SEQ:
-        if (n->n_kids == 0) {
-            res = m_cont(r, k, pos);
-        } else if (!r->backward) {
-            cont c = {n, 1, 0, k};
-            res = m_node(r, n->kids[0], pos, &c);
-        } else {
-            cont c = {n, n->n_kids - 2, 0, k};
-            res = m_node(r, n->kids[n->n_kids - 1], pos, &c);
-        }
+    case P_SEQ: {
+        cont c = {n, r->backward ? n->n_kids - 1 : 0, 0, k};
+        res = m_cont(r, &c, pos);
         break;
+    }
     case P_ALT:
         for (int i = 0; i < n->n_kids && res == 0; i++)
             res = m_node(r, n->kids[i], pos, k);
