@@ -680,6 +680,9 @@ static bool prepare_filters(govner_ruleset *rs) {
         rs->planes_static = n;
         rs->n_planes = n + 2 * n_types;
         rs->plane_sets = rs->n_planes <= 64 * PLANE_SET_WORDS;
+        memset(rs->type_plane_set, 0, sizeof rs->type_plane_set);
+        for (uint32_t i = rs->planes_static; i < rs->n_planes && i < 64 * PLANE_SET_WORDS; i++)
+            rs->type_plane_set[i >> 6] |= 1ull << (i & 63);
     }
     return true;
 }
@@ -1111,8 +1114,8 @@ govner_status pattern_run_phase(govner_matcher *m, const phase *ph, govner_error
     const govner_ruleset *rs = m->rs;
     uint32_t n_types = (uint32_t)rs->types.len;
     memset(plane(m, rs->planes_static), 0, 2 * (size_t)n_types * m->plane_words * sizeof *m->planes);
-    for (uint32_t i = rs->planes_static; i < rs->n_planes && i < 64 * PLANE_SET_WORDS; i++)
-        m->plane_any[i >> 6] &= ~(1ull << (i & 63));
+    for (int w = 0; w < PLANE_SET_WORDS; w++)
+        m->plane_any[w] &= ~rs->type_plane_set[w];
     for (size_t i = 0; i < m->ents.len; i++) {
         const cand *e = &m->ents.items[i];
         plane_mark(m, rs->planes_static + e->type, e->start);

@@ -265,6 +265,7 @@ struct govner_ruleset {
     uint64_t plane_class_used;
     uint32_t bol_plane, planes_static, n_planes;
     bool plane_sets;        /* n_planes fit in a rule_filter set: the sets are used */
+    uint64_t type_plane_set[PLANE_SET_WORDS]; /* the entity types' planes, as a set */
     /* Entries of exact lexicons: open addressing on a hash of (lexicon, text); entry + 1, 0 empty. */
     uint32_t *exact;
     size_t exact_mask, exact_used;
