@@ -28,10 +28,6 @@ typedef struct {
 static int m_node(run *r, const pnode *n, uint32_t pos, const cont *k);
 static int look_quick(govner_matcher *m, const pnode *kid, uint32_t pos, bool backward);
 
-/* Is kid a context answered without a sub-match (a guard)? */
-static inline bool quick_guard(const pnode *kid) {
-    return (kid->kind == P_LOOK || kid->kind == P_LOOKBEHIND) && kid->kids[0]->quick;
-}
 
 static int m_cont(run *r, const cont *k, uint32_t pos) {
     if (!k->n) {
@@ -44,7 +40,7 @@ static int m_cont(run *r, const cont *k, uint32_t pos) {
         /* The sequence's guards at this position are answered in a row, without a node each
          * (rules put several before a name: !@word2 !(@surname_common @address) ...). */
         int i = k->i, step = r->backward ? -1 : 1;
-        for (; i >= 0 && i < n->n_kids && quick_guard(n->kids[i]); i += step) {
+        for (; i >= 0 && i < n->n_kids && n->kids[i]->guard; i += step) {
             const pnode *g = n->kids[i];
             if (look_quick(r->m, g->kids[0], pos, g->kind == P_LOOKBEHIND) == (int)g->neg)
                 return 0;
@@ -378,7 +374,7 @@ static bool mark_quick(govner_ruleset *rs, pnode *n) {
         n->quick = kids;
         break;
     case P_LOOK: case P_LOOKBEHIND:
-        n->quick = n->kids[0]->quick;
+        n->quick = n->guard = n->kids[0]->quick;
         break;
     case P_REP:
         n->quick = n->min == n->max && n->min >= 0 && n->kids[0]->kind == P_REGEX && n->kids[0]->quick;

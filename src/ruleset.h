@@ -100,6 +100,7 @@ typedef struct pnode {
     bool quick;             /* pattern_prepare: matched by pattern.c's quick_* without backtracking
                              * state (leaves, alternatives and sequences of them): a context's body
                              * of this kind is answered without a sub-match */
+    bool guard;             /* pattern_prepare: a context whose body is quick */
     int min, max;           /* P_REP; max < 0 means unbounded */
     uint32_t id;            /* lexicon, entity type, regex or capture index */
     struct pnode **kids;
