@@ -28,7 +28,6 @@ typedef struct {
 static int m_node(run *r, const pnode *n, uint32_t pos, const cont *k);
 static int look_quick(govner_matcher *m, const pnode *kid, uint32_t pos, bool backward);
 
-
 static int m_cont(run *r, const cont *k, uint32_t pos) {
     if (!k->n) {
         r->end = pos;
