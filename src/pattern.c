@@ -308,8 +308,11 @@ static bool quick_elem(govner_matcher *m, const pnode *e, uint32_t pos, bool bac
         if (backward ? pos == 0 : pos >= m->n)
             return false;
         anchor_set bit = backward ? m->rs->lex_end_bit[e->id] : m->rs->lex_start_bit[e->id];
-        if (anchor_any(bit) && !anchor_meet((backward ? m->end_bits : m->start_bits)[pos], bit))
-            return false;
+        if (anchor_any(bit)) {
+            bool here = anchor_meet((backward ? m->end_bits : m->start_bits)[pos], bit);
+            if (!here || !k) /* the lexicon's own bit says whether an entry starts (ends) here */
+                return here;
+        }
         const pos_index *ix = backward ? &m->hit_end : &m->hit_start;
         for (uint32_t h = ix->at[pos]; h < ix->at[pos + 1]; h++) {
             const hit *x = &m->hits.items[ix->order[h]];
