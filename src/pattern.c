@@ -273,6 +273,11 @@ static bool quick_elem(govner_matcher *m, const pnode *e, uint32_t pos, bool bac
 #define REST(p) quick_rest(m, k, (p), backward)
     switch (e->kind) {
     case P_ALT:
+        if (e->alt_bitted && !k) { /* one test of the kids' bits */
+            if (backward)
+                return pos > 0 && (anchor_meet(m->end_bits[pos], e->alt_end_bits) || (m->cls[pos - 1] & e->alt_class_bits));
+            return pos < m->n && (anchor_meet(m->start_bits[pos], e->alt_start_bits) || (m->cls[pos] & e->alt_class_bits));
+        }
         for (int a = 0; a < e->n_kids; a++)
             if (quick_elem(m, e->kids[a], pos, backward, k))
                 return true;
@@ -369,7 +374,25 @@ static bool mark_quick(govner_ruleset *rs, pnode *n) {
     case P_REGEX:
         n->quick = rs->regexes.items[n->id].is_class;
         break;
-    case P_ALT: case P_CAP:
+    case P_ALT:
+        n->quick = kids;
+        n->alt_bitted = true;
+        n->alt_class_bits = 0;
+        n->alt_start_bits = n->alt_end_bits = (anchor_set){{0}};
+        for (int i = 0; i < n->n_kids && n->alt_bitted; i++) {
+            const pnode *c = n->kids[i];
+            if (c->kind == P_LEX && anchor_any(rs->lex_start_bit[c->id]) && anchor_any(rs->lex_end_bit[c->id])) {
+                anchor_join(&n->alt_start_bits, rs->lex_start_bit[c->id]);
+                anchor_join(&n->alt_end_bits, rs->lex_end_bit[c->id]);
+            } else if (c->kind == P_REGEX && rs->regexes.items[c->id].is_class &&
+                       rs->regexes.items[c->id].class_slot < GOVNER_CLASS_BITS) {
+                n->alt_class_bits |= 1ull << rs->regexes.items[c->id].class_slot;
+            } else {
+                n->alt_bitted = false;
+            }
+        }
+        break;
+    case P_CAP:
         n->quick = kids;
         break;
     case P_SEQ:

@@ -101,6 +101,11 @@ typedef struct pnode {
                              * state (leaves, alternatives and sequences of them): a context's body
                              * of this kind is answered without a sub-match */
     bool guard;             /* pattern_prepare: a context whose body is quick */
+    /* P_ALT whose kids are each a lexicon with anchor bits or a class with a class bit
+     * (alt_bitted): the union of their bits, to answer the alternative with one test. */
+    bool alt_bitted;
+    uint64_t alt_class_bits;
+    anchor_set alt_start_bits, alt_end_bits;
     int min, max;           /* P_REP; max < 0 means unbounded */
     uint32_t id;            /* lexicon, entity type, regex or capture index */
     struct pnode **kids;
