@@ -191,6 +191,40 @@ for e in d["entities"]:
     assert text[e["start"]:e["end"]] == e["text"] and raw[e["byte_start"]:e["byte_end"]].decode() == e["text"]
 PY
 
+# --jsonl records without fields of their own get none (the prefix was left unterminated once)
+python3 -c "
+import json
+for i in range(300):
+    print(json.dumps({'text': '湖南省长沙市' * (i % 7 + 1)} if i % 3 else {'id': i, 'text': '北京'}, ensure_ascii=False))
+" > "$tmp/bare.jsonl"
+g -j 1 --jsonl < "$tmp/bare.jsonl" > "$tmp/bare.out"
+check "--jsonl without other fields: records start with \"line\"" python3 - "$tmp/bare.out" <<'PY'
+import json, sys
+for i, raw in enumerate(open(sys.argv[1], "rb")):
+    want = b'{"id":%d,"line":' % i if i % 3 == 0 else b'{"line":'
+    assert raw.startswith(want), (i, raw[:40])
+    json.loads(raw)
+PY
+
+# A caller that writes a line and waits for its answer gets it (a coprocess), with one worker and
+# with several, for --lines and --jsonl
+for args in "--lines" "-j 1 --lines" "-j 3 --jsonl"; do
+    check "answers each line as it comes ($args)" python3 - "$govner" "$rules" $args <<'PY'
+import json, select, subprocess, sys
+govner, rules, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+p = subprocess.Popen([govner, "--rules", rules] + args, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+for i, text in enumerate(["湖南省长沙市", "北京"]):
+    p.stdin.write(((json.dumps({"text": text}, ensure_ascii=False) if "--jsonl" in args else text) + "\n").encode())
+    p.stdin.flush()
+    ready, _, _ = select.select([p.stdout], [], [], 20)
+    assert ready, "no answer to line %d before the next" % (i + 1)
+    rec = json.loads(p.stdout.readline())
+    assert rec["line"] == i + 1 and rec["entities"][0]["text"] == text[:3], rec
+p.stdin.close()
+assert p.stdout.read() == b"" and p.wait() == 0
+PY
+done
+
 # A long line without a sentence end: segments end at a clause break (，), never inside a name
 python3 -c "import sys; sys.stdout.write('湖南省长沙市，' * 150000)" > "$tmp/clauses.txt"
 g < "$tmp/clauses.txt" > "$tmp/clauses.json"

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -713,6 +714,8 @@ static bool jsonl_record(const char *line, json_object **obj, char **fields, cha
     *text_len = (size_t)json_object_get_string_len(t);
     size_t cap = 64, len = 0;
     char *out = malloc(cap);
+    if (out)
+        out[0] = '\0'; /* no other fields: an empty prefix */
     json_object_object_foreach(*obj, key, val) {
         if (strcmp(key, "text") == 0 || strcmp(key, "entities") == 0 || strcmp(key, "line") == 0 ||
             strcmp(key, "encoding") == 0)
@@ -782,10 +785,25 @@ static void block_free(line_block *b) {
 
 /* Read up to BLOCK_LINES lines (or about BLOCK_BYTES) into b. False at the end of the input, or on
  * a read error (*read_error set) or no memory (b->oom). */
+/* Can more of f be read without waiting? (Data in its buffer or at its descriptor, or its end.) A
+ * caller that writes a line and waits for the answer gets it: a block ends where the input pauses,
+ * and the output is flushed before govner waits for more. */
+static bool input_pending(FILE *f) {
+#ifdef __GLIBC__
+    if (f->_IO_read_ptr < f->_IO_read_end)
+        return true;
+#else
+    return true; /* unknown here: read on, as for a file */
+#endif
+    struct pollfd p = {.fd = fileno(f), .events = POLLIN};
+    return poll(&p, 1, 0) != 0;
+}
+
 static bool block_read(FILE *f, line_block *b, long first, char **line, size_t *cap, bool *read_error) {
     b->first = first;
     ssize_t n;
-    while (b->offs.len < BLOCK_LINES && b->data.len < BLOCK_BYTES && (n = getline(line, cap, f)) >= 0) {
+    while (b->offs.len < BLOCK_LINES && b->data.len < BLOCK_BYTES && (b->offs.len == 0 || input_pending(f)) &&
+           (n = getline(line, cap, f)) >= 0) {
         if (n > 0 && (*line)[n - 1] == '\n')
             n--;
         if (n > 0 && (*line)[n - 1] == '\r')
@@ -942,6 +960,8 @@ static int run_lines(const govner_ruleset *rs, FILE *f, const char *source, bool
         }
         while (m) {
             line_block b = {0};
+            if (!input_pending(f))
+                fflush(stdout);
             bool got = block_read(f, &b, line_no, &line, &cap, &read_error);
             if (got)
                 block_process(m, &b, source, src);
@@ -970,6 +990,16 @@ static int run_lines(const govner_ruleset *rs, FILE *f, const char *source, bool
             if (*io_error || (q.eof && q.head == q.tail))
                 break;
             if (!q.eof && q.tail - q.head < q.cap) {
+                if (!input_pending(f)) {
+                    /* The input pauses: answer what was read before waiting for more. */
+                    if (q.head < q.tail) {
+                        pthread_cond_wait(&q.cv, &q.mu);
+                        continue;
+                    }
+                    pthread_mutex_unlock(&q.mu);
+                    fflush(stdout);
+                    pthread_mutex_lock(&q.mu);
+                }
                 line_block b = {0};
                 pthread_mutex_unlock(&q.mu);
                 bool got = block_read(f, &b, line_no, &line, &cap, &read_error);
