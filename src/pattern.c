@@ -310,14 +310,13 @@ static bool quick_elem(govner_matcher *m, const pnode *e, uint32_t pos, bool bac
         return REST(pos);
     }
     case P_LEX: {
+        if (!k) /* nothing after it: is there an entry here at all */
+            return lex_at(m, e->id, pos, backward);
         if (backward ? pos == 0 : pos >= m->n)
             return false;
         anchor_set bit = backward ? m->rs->lex_end_bit[e->id] : m->rs->lex_start_bit[e->id];
-        if (anchor_any(bit)) {
-            bool here = anchor_meet((backward ? m->end_bits : m->start_bits)[pos], bit);
-            if (!here || !k) /* the lexicon's own bit says whether an entry starts (ends) here */
-                return here;
-        }
+        if (anchor_any(bit) && !anchor_meet((backward ? m->end_bits : m->start_bits)[pos], bit))
+            return false;
         const pos_index *ix = backward ? &m->hit_end : &m->hit_start;
         for (uint32_t h = ix->at[pos]; h < ix->at[pos + 1]; h++) {
             const hit *x = &m->hits.items[ix->order[h]];
