@@ -176,20 +176,37 @@ if [ -w /dev/full ]; then
     check "write error: message" grep -q "govner: error: writing output" "$tmp/full.err"
 fi
 
-# A long line with no newline (matched in segments): entities all along, offsets exact
-python3 -c "import sys; sys.stdout.write('省委书记许达哲出席会议，湖南省长沙市召开会议。' * 150000)" > "$tmp/long.txt"
-g < "$tmp/long.txt" > "$tmp/long.json"
-check "3 MB line: exit 0" [ $? -eq 0 ]
-check "3 MB line: every entity found, offsets exact" python3 - "$tmp/long.json" "$tmp/long.txt" <<'PY'
-import json, sys, collections
-d = json.load(open(sys.argv[1], encoding="utf-8"))
-text = open(sys.argv[2], encoding="utf-8").read()
+# Long lines are matched in segments. seg_check DESCRIPTION FILE KEY COUNTS: FILE as one document
+# exits 0, every entity's text is the slice at both offset pairs, and the entities counted by KEY
+# ("type"; or a type, counting the texts of its entities) are COUNTS (JSON).
+cat > "$tmp/segments.py" <<'PY'
+import collections, json, sys
+out, src, key, want = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+d = json.load(open(out, encoding="utf-8"))
+text = open(src, encoding="utf-8").read()
 raw = text.encode("utf-8")
-count = collections.Counter(e["type"] for e in d["entities"])
-assert count == {"title": 150000, "organization": 150000, "person": 150000, "place": 300000}, count
 for e in d["entities"]:
     assert text[e["start"]:e["end"]] == e["text"] and raw[e["byte_start"]:e["byte_end"]].decode() == e["text"]
+if key == "type":
+    count = collections.Counter(e["type"] for e in d["entities"])
+else:
+    count = collections.Counter(e["text"] for e in d["entities"] if e["type"] == key)
+assert count == want, count.most_common(5)
 PY
+seg_check() {
+    g < "$2" > "$tmp/seg.json"
+    check "$1: exit 0" [ $? -eq 0 ]
+    check "$1: every entity found, offsets exact" python3 "$tmp/segments.py" "$tmp/seg.json" "$2" "$3" "$4"
+}
+# No newline: entities all along
+python3 -c "import sys; sys.stdout.write('省委书记许达哲出席会议，湖南省长沙市召开会议。' * 150000)" > "$tmp/long.txt"
+seg_check "3 MB line" "$tmp/long.txt" type '{"title": 150000, "organization": 150000, "person": 150000, "place": 300000}'
+# No sentence end: segments end at a clause break (，), never inside a name
+python3 -c "import sys; sys.stdout.write('湖南省长沙市，' * 150000)" > "$tmp/clauses.txt"
+seg_check "3 MB line without sentence ends" "$tmp/clauses.txt" place '{"湖南省": 150000, "长沙市": 150000}'
+# Mostly ASCII: segments are cut by code points there, not bytes
+python3 -c "import sys; sys.stdout.write('Minutes of the meeting, page 12: 长沙市 and more text here. ' * 80000)" > "$tmp/ascii.txt"
+seg_check "5 MB ASCII line" "$tmp/ascii.txt" place '{"长沙市": 80000}'
 
 # --jsonl records without fields of their own get none (the prefix was left unterminated once)
 python3 -c "
@@ -224,31 +241,6 @@ p.stdin.close()
 assert p.stdout.read() == b"" and p.wait() == 0
 PY
 done
-
-# A long line without a sentence end: segments end at a clause break (，), never inside a name
-python3 -c "import sys; sys.stdout.write('湖南省长沙市，' * 150000)" > "$tmp/clauses.txt"
-g < "$tmp/clauses.txt" > "$tmp/clauses.json"
-check "3 MB line without sentence ends: every place found whole" python3 - "$tmp/clauses.json" <<'PY'
-import json, sys, collections
-d = json.load(open(sys.argv[1], encoding="utf-8"))
-count = collections.Counter(e["text"] for e in d["entities"] if e["type"] == "place")
-assert count == {"湖南省": 150000, "长沙市": 150000}, count.most_common(5)
-PY
-
-# A long line of mostly ASCII (segments are cut by code points there, not bytes): the same
-python3 -c "import sys; sys.stdout.write('Minutes of the meeting, page 12: 长沙市 and more text here. ' * 80000)" > "$tmp/ascii.txt"
-g < "$tmp/ascii.txt" > "$tmp/ascii.json"
-check "5 MB ASCII line: exit 0" [ $? -eq 0 ]
-check "5 MB ASCII line: every place found, offsets exact" python3 - "$tmp/ascii.json" "$tmp/ascii.txt" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1], encoding="utf-8"))
-text = open(sys.argv[2], encoding="utf-8").read()
-raw = text.encode("utf-8")
-places = [e for e in d["entities"] if e["type"] == "place"]
-assert len(places) == 80000 and all(e["text"] == "长沙市" for e in places), len(places)
-for e in d["entities"]:
-    assert text[e["start"]:e["end"]] == e["text"] and raw[e["byte_start"]:e["byte_end"]].decode() == e["text"]
-PY
 
 # TSV
 echo "长沙" | g --format tsv > "$tmp/out.tsv"
