@@ -712,36 +712,27 @@ static bool jsonl_record(const char *line, json_object **obj, char **fields, cha
     }
     *text = (char *)json_object_get_string(t);
     *text_len = (size_t)json_object_get_string_len(t);
-    size_t cap = 64, len = 0;
-    char *out = malloc(cap);
-    if (out)
-        out[0] = '\0'; /* no other fields: an empty prefix */
+    /* The other fields, each followed by a comma; "" when there are none (text_buf keeps it
+     * terminated). */
+    text_buf out = {0};
+    bool ok = buf_put(&out, "", 0);
     json_object_object_foreach(*obj, key, val) {
         if (strcmp(key, "text") == 0 || strcmp(key, "entities") == 0 || strcmp(key, "line") == 0 ||
             strcmp(key, "encoding") == 0)
             continue;
         json_object *k = json_object_new_string(key);
-        const char *ks = json_object_to_json_string_ext(k, JSON_C_TO_STRING_PLAIN);
-        const char *vs = json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-        size_t need = len + strlen(ks) + strlen(vs) + 3;
-        if (out && need > cap) {
-            while (cap < need)
-                cap *= 2;
-            char *bigger = realloc(out, cap);
-            if (!bigger)
-                free(out);
-            out = bigger;
-        }
-        if (out)
-            len += (size_t)sprintf(out + len, "%s:%s,", ks, vs);
+        ok = ok && k &&
+             buf_printf(&out, "%s:%s,", json_object_to_json_string_ext(k, JSON_C_TO_STRING_PLAIN),
+                        json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(k);
     }
-    if (!out) {
+    if (!ok) {
+        VEC_FREE(&out);
         if (asprintf(error, "%s: out of memory", where) < 0)
             *error = NULL;
         return false;
     }
-    *fields = out;
+    *fields = out.items;
     return true;
 }
 
