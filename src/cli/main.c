@@ -774,8 +774,6 @@ static void block_free(line_block *b) {
     VEC_FREE(&b->msgs);
 }
 
-/* Read up to BLOCK_LINES lines (or about BLOCK_BYTES) into b. False at the end of the input, or on
- * a read error (*read_error set) or no memory (b->oom). */
 /* Can more of f be read without waiting? (Data in its buffer or at its descriptor, or its end.) A
  * caller that writes a line and waits for the answer gets it: a block ends where the input pauses,
  * and the output is flushed before govner waits for more. */
@@ -783,13 +781,16 @@ static bool input_pending(FILE *f) {
 #ifdef __GLIBC__
     if (f->_IO_read_ptr < f->_IO_read_end)
         return true;
-#else
-    return true; /* unknown here: read on, as for a file */
-#endif
     struct pollfd p = {.fd = fileno(f), .events = POLLIN};
     return poll(&p, 1, 0) != 0;
+#else
+    (void)f;
+    return true; /* the buffer cannot be seen here: read on, as for a file */
+#endif
 }
 
+/* Read up to BLOCK_LINES lines (or about BLOCK_BYTES) into b, stopping early where the input pauses.
+ * False at the end of the input, or on a read error (*read_error set) or no memory (b->oom). */
 static bool block_read(FILE *f, line_block *b, long first, char **line, size_t *cap, bool *read_error) {
     b->first = first;
     ssize_t n;
