@@ -227,32 +227,32 @@ static size_t segment_window(const char *text, size_t len, size_t from) {
     return end - from;
 }
 
+/* Does text[from..i) end with one of `marks` (UTF-8 strings, NULL-terminated list)? */
+static bool ends_with_mark(const char *text, size_t from, size_t i, const char *const *marks) {
+    for (; *marks; marks++) {
+        size_t n = strlen(*marks);
+        if (i - from >= n && memcmp(text + i - n, *marks, n) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* End of the segment that starts at `from`: the whole rest when short, else just after the last
  * sentence end (。！？ or a line break) in the second half of the window, else after the last clause
- * break (，；、 or an ASCII space, comma or period) there, else a character boundary. */
+ * break (，；、 or an ASCII space, comma, period or semicolon) there, else a character boundary. */
 static size_t segment_end(const char *text, size_t len, size_t from) {
+    static const char *const sentence_ends[] = {"\n", "。", "！", "？", NULL};
+    static const char *const clause_breaks[] = {" ", ",", ".", ";", "，", "；", "、", NULL};
     size_t window = segment_window(text, len, from);
     if (from + window == len)
         return len;
     size_t limit = from + window, half = from + window / 2;
-    for (size_t i = limit; i > half; i--) {
-        const unsigned char *p = (const unsigned char *)text + i;
-        if (p[-1] == '\n')
+    for (size_t i = limit; i > half; i--)
+        if (ends_with_mark(text, from, i, sentence_ends))
             return i;
-        if (i >= from + 3 && p[-3] == 0xE3 && p[-2] == 0x80 && p[-1] == 0x82) /* 。 */
+    for (size_t i = limit; i > half; i--)
+        if (ends_with_mark(text, from, i, clause_breaks))
             return i;
-        if (i >= from + 3 && p[-3] == 0xEF && p[-2] == 0xBC && (p[-1] == 0x81 || p[-1] == 0x9F)) /* ！？ */
-            return i;
-    }
-    for (size_t i = limit; i > half; i--) {
-        const unsigned char *p = (const unsigned char *)text + i;
-        if (p[-1] == ' ' || p[-1] == ',' || p[-1] == '.' || p[-1] == ';')
-            return i;
-        if (i >= from + 3 && p[-3] == 0xEF && p[-2] == 0xBC && (p[-1] == 0x8C || p[-1] == 0x9B)) /* ，； */
-            return i;
-        if (i >= from + 3 && p[-3] == 0xE3 && p[-2] == 0x80 && p[-1] == 0x81) /* 、 */
-            return i;
-    }
     while (limit > from + 1 && ((unsigned char)text[limit] & 0xC0) == 0x80)
         limit--;
     return limit;

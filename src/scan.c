@@ -68,6 +68,15 @@ static bool grow_positions(govner_matcher *m, size_t need) {
     return true;
 }
 
+/* Record a lexicon entry found at [h.start, h.end), with its lexicon's anchor bits there. */
+static inline bool add_hit(govner_matcher *m, hit h) {
+    if (!VEC_PUSH(&m->hits, h))
+        return false;
+    anchor_join(&m->start_bits[h.start], m->rs->lex_start_bit[h.lex]);
+    anchor_join(&m->end_bits[h.end], m->rs->lex_end_bit[h.lex]);
+    return true;
+}
+
 /* The static bit planes (matcher.h) of positions 0..n-1, from their bits. */
 static bool fill_planes(govner_matcher *m, uint32_t n) {
     const govner_ruleset *rs = m->rs;
@@ -150,18 +159,12 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
             node = trie_child(t, sl);
             uint32_t term = sl->term & ~(TRIE_LEAF | TRIE_SINGLE);
             if (sl->term & TRIE_SINGLE) {
-                hit h = {i, i + j + 1, term, trie_single_lex(sl)};
-                if (!VEC_PUSH(&m->hits, h))
+                if (!add_hit(m, (hit){i, i + j + 1, term, trie_single_lex(sl)}))
                     goto nomem;
-                anchor_join(&m->start_bits[i], rs->lex_start_bit[h.lex]);
-                anchor_join(&m->end_bits[h.end], rs->lex_end_bit[h.lex]);
             } else if (term != TRIE_NO_TERM) {
                 for (const trie_term *tt = &t->terms[term];; tt++) {
-                    hit h = {i, i + j + 1, tt->entry, tt->lex & ~TRIE_TERM_LAST};
-                    if (!VEC_PUSH(&m->hits, h))
+                    if (!add_hit(m, (hit){i, i + j + 1, tt->entry, tt->lex & ~TRIE_TERM_LAST}))
                         goto nomem;
-                    anchor_join(&m->start_bits[i], rs->lex_start_bit[h.lex]);
-                    anchor_join(&m->end_bits[h.end], rs->lex_end_bit[h.lex]);
                     if (tt->lex & TRIE_TERM_LAST)
                         break;
                 }
