@@ -243,7 +243,7 @@ static int m_leaf_regex(run *r, const pnode *n, uint32_t pos, const cont *k) {
 }
 
 /* Does an entry of lexicon `lex` start at pos (forward), or end there (backward)? */
-static bool lex_at(const govner_matcher *m, uint32_t lex, uint32_t pos, bool backward) {
+static inline bool lex_at(const govner_matcher *m, uint32_t lex, uint32_t pos, bool backward) {
     if (backward ? pos == 0 : pos >= m->n)
         return false;
     anchor_set bit = backward ? m->rs->lex_end_bit[lex] : m->rs->lex_start_bit[lex];
