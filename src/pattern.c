@@ -606,6 +606,15 @@ static int16_t *class_plane_of(govner_ruleset *rs, uint32_t rx) {
     return &rs->class_plane[rs->regexes.items[rx].class_slot];
 }
 
+/* The first pass marks a plane a filter names as used (0); the second, once they are numbered,
+ * adds its number to the filter's list. */
+static void filter_plane(int pass, int16_t *plane, uint16_t *list, int *n) {
+    if (pass == 0)
+        *plane = 0;
+    else
+        list[(*n)++] = (uint16_t)*plane;
+}
+
 /* The rule filters (rule_filter) of the first 64 rules of each phase, and the planes they name:
  * a first pass marks the anchor bits, end bits and classes the filters use (0), then they are
  * numbered, then a second pass writes the filters' lists. */
@@ -621,54 +630,38 @@ static bool prepare_filters(govner_ruleset *rs) {
                 rule *ru = &ph->rules[r];
                 rule_filter *f = &ru->filter;
                 f->req_all = !ru->has_req || (ru->n_req_lex > 0 && !ru->req_lex_bitted);
-                if (pass == 0) {
-                    for (int a = 0; !f->start_all && a < ru->n_anchor_lex; a++)
-                        *start_plane_of(rs, ru->anchor_lex[a]) = 0;
-                    for (int a = 0; !f->start_all && a < ru->n_anchor_class; a++)
-                        *class_plane_of(rs, ru->anchor_class[a]) = 0;
-                    for (int a = 0; !f->left_all && a < ru->n_left_lex; a++)
-                        *end_plane_of(rs, ru->left_lex[a]) = 0;
-                    for (int a = 0; !f->left_all && a < ru->n_left_class; a++)
-                        *class_plane_of(rs, ru->left_class[a]) = 0;
-                    for (int a = 0; !f->req_all && a < ru->n_req_lex; a++)
-                        *start_plane_of(rs, ru->req_lex[a]) = 0;
-                    for (int a = 0; !f->req_all && a < ru->n_req_class; a++)
-                        *class_plane_of(rs, ru->req_class[a]) = 0;
+                if (pass == 1) {
+                    f->start = filter_list(rs, ru->n_anchor_lex + ru->n_anchor_class + ru->n_anchor_ent);
+                    f->left = filter_list(rs, ru->n_left_lex + ru->n_left_ent + 1);
+                    f->left_class = filter_list(rs, ru->n_left_class);
+                    f->req = filter_list(rs, ru->n_req_lex + ru->n_req_class + ru->n_req_ent);
+                    if (!f->start || !f->left || !f->left_class || !f->req)
+                        return false;
+                    f->n_start = f->n_left = f->n_left_class = f->n_req = 0;
+                }
+                for (int a = 0; !f->start_all && a < ru->n_anchor_lex; a++)
+                    filter_plane(pass, start_plane_of(rs, ru->anchor_lex[a]), f->start, &f->n_start);
+                for (int a = 0; !f->start_all && a < ru->n_anchor_class; a++)
+                    filter_plane(pass, class_plane_of(rs, ru->anchor_class[a]), f->start, &f->n_start);
+                for (int a = 0; !f->left_all && a < ru->n_left_lex; a++)
+                    filter_plane(pass, end_plane_of(rs, ru->left_lex[a]), f->left, &f->n_left);
+                for (int a = 0; !f->left_all && a < ru->n_left_class; a++)
+                    filter_plane(pass, class_plane_of(rs, ru->left_class[a]), f->left_class, &f->n_left_class);
+                for (int a = 0; !f->req_all && a < ru->n_req_lex; a++)
+                    filter_plane(pass, start_plane_of(rs, ru->req_lex[a]), f->req, &f->n_req);
+                for (int a = 0; !f->req_all && a < ru->n_req_class; a++)
+                    filter_plane(pass, class_plane_of(rs, ru->req_class[a]), f->req, &f->n_req);
+                if (pass == 0)
                     continue;
-                }
-                f->start = filter_list(rs, ru->n_anchor_lex + ru->n_anchor_class + ru->n_anchor_ent);
-                f->left = filter_list(rs, ru->n_left_lex + ru->n_left_ent + 1);
-                f->left_class = filter_list(rs, ru->n_left_class);
-                f->req = filter_list(rs, ru->n_req_lex + ru->n_req_class + ru->n_req_ent);
-                if (!f->start || !f->left || !f->left_class || !f->req)
-                    return false;
-                f->n_start = f->n_left = f->n_left_class = f->n_req = 0;
-                if (!f->start_all) {
-                    for (int a = 0; a < ru->n_anchor_lex; a++)
-                        f->start[f->n_start++] = (uint16_t)*start_plane_of(rs, ru->anchor_lex[a]);
-                    for (int a = 0; a < ru->n_anchor_class; a++)
-                        f->start[f->n_start++] = (uint16_t)*class_plane_of(rs, ru->anchor_class[a]);
-                    for (int a = 0; a < ru->n_anchor_ent; a++)
-                        f->start[f->n_start++] = (uint16_t)(rs->planes_static + ru->anchor_ent[a]);
-                }
-                if (!f->left_all) {
-                    for (int a = 0; a < ru->n_left_lex; a++)
-                        f->left[f->n_left++] = (uint16_t)*end_plane_of(rs, ru->left_lex[a]);
-                    for (int a = 0; a < ru->n_left_ent; a++)
-                        f->left[f->n_left++] = (uint16_t)(rs->planes_static + n_types + ru->left_ent[a]);
-                    if (ru->left_bol)
-                        f->left[f->n_left++] = (uint16_t)rs->bol_plane;
-                    for (int a = 0; a < ru->n_left_class; a++)
-                        f->left_class[f->n_left_class++] = (uint16_t)*class_plane_of(rs, ru->left_class[a]);
-                }
-                if (!f->req_all) {
-                    for (int a = 0; a < ru->n_req_lex; a++)
-                        f->req[f->n_req++] = (uint16_t)*start_plane_of(rs, ru->req_lex[a]);
-                    for (int a = 0; a < ru->n_req_class; a++)
-                        f->req[f->n_req++] = (uint16_t)*class_plane_of(rs, ru->req_class[a]);
-                    for (int a = 0; a < ru->n_req_ent; a++)
-                        f->req[f->n_req++] = (uint16_t)(rs->planes_static + ru->req_ent[a]);
-                }
+                /* Entity types and line starts have planes of their own, after the numbered ones. */
+                for (int a = 0; !f->start_all && a < ru->n_anchor_ent; a++)
+                    f->start[f->n_start++] = (uint16_t)(rs->planes_static + ru->anchor_ent[a]);
+                for (int a = 0; !f->left_all && a < ru->n_left_ent; a++)
+                    f->left[f->n_left++] = (uint16_t)(rs->planes_static + n_types + ru->left_ent[a]);
+                if (!f->left_all && ru->left_bol)
+                    f->left[f->n_left++] = (uint16_t)rs->bol_plane;
+                for (int a = 0; !f->req_all && a < ru->n_req_ent; a++)
+                    f->req[f->n_req++] = (uint16_t)(rs->planes_static + ru->req_ent[a]);
                 filter_set(f->start_set, f->start, f->n_start);
                 filter_set(f->left_set, f->left, f->n_left);
                 filter_set(f->left_set, f->left_class, f->n_left_class);
