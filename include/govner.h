@@ -141,7 +141,7 @@ GOVNER_EXPORT int govner_matcher_rule_profile(const govner_matcher *m, size_t i,
 
 /* Find the entities of one document. `text` must be valid UTF-8 (see govner_utf8_repair), else
  * GOVNER_ERR_INPUT; it need not be NUL-terminated. Results replace those of the previous call.
- * A document over 1 MiB (or over 512k characters, for text mostly in ASCII) is matched in segments
+ * A document over 64k characters (some 192 KB of Chinese) is matched in segments
  * that end at a sentence end where one is near, so the tables of the match do not grow with document
  * size; document passes (propagation, merged titles, jurisdiction) then see one segment at a time.
  * Offsets are always relative to the whole text. */
