@@ -551,6 +551,9 @@ def more_places():
 """
     write(os.path.join(OUT, "places_more.txt"), header, rows)
 
+# Last characters of HanLP's nrf words that name streets, bridges, towns and things, not people.
+NOT_FOREIGN_NAME_END = set("路街桥城市山峰原河湖港站镇村宫寺楼馆园堂酒车")  # not 江 (吐尔逊江), 堡 (海森堡)
+
 def foreign_names():
     """Transliterated person names (HanLP nrf) seen at least twice, that are no place or word."""
     known = shipped_words("divisions.txt", "counties_short.txt", "countries.txt", "places_more.txt", "words2.txt",
@@ -560,11 +563,14 @@ def foreign_names():
         tags = dict(zip(tag_list, freqs))
         if "nrf" not in tags or not tags["nrf"].isdigit() or int(tags["nrf"]) < 2 or w in known:
             continue
+        if w[-1] in NOT_FOREIGN_NAME_END:
+            continue  # 张自忠路, 乔治·华盛顿大桥: named after a person
         if 2 <= len(w) <= 16 and all("\u4e00" <= ch <= "\u9fff" or ch == "·" for ch in w) \
                 and not w.startswith("·") and not w.endswith("·"):
             rows.append(w)
     header = """# Source: transliterated person names (nrf) of HanLP 1.x CoreNatureDictionary (license
-# Apache-2.0) seen at least twice, that are not places, organizations or common words.
+# Apache-2.0) seen at least twice, that are not places, organizations or common words, nor end
+# in a character of streets, towns or things (张自忠路, 乔治·华盛顿大桥).
 # Built by tools/build_lexicons.py; do not edit by hand.
 """
     write(os.path.join(OUT, "foreign_names.txt"), header, rows)
