@@ -58,11 +58,13 @@ def strip_ethnic(stem):
     return stem
 
 def short_prefecture(name):
-    """常德市 -> 常德; 湘西土家族苗族自治州 -> 湘西 (and 湘西自治州); 阿里地区 -> 阿里; 兴安盟 -> 兴安."""
+    """常德市 -> 常德; 湘西土家族苗族自治州 -> 湘西 (and 湘西自治州, 湘西州); 阿里地区 -> 阿里; 兴安盟 -> 兴安."""
     out = []
     if name.endswith("自治州"):
         stem = strip_ethnic(name[:-3])
         out += [stem + "自治州", stem]
+        if "族" not in stem:  # 德宏傣族 keeps an ethnic name: no one writes 德宏傣族州
+            out.append(stem + "州")
     elif name.endswith("地区"):
         out.append(name[:-2])
     elif name.endswith("盟"):
