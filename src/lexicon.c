@@ -209,6 +209,17 @@ govner_status lexicon_load_file(govner_ruleset *rs, uint32_t lex, const char *pa
     size_t i = 0;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         i = 3;
+    /* One new edge per entry, at least: room for them at once (most entries share no more than
+     * their first characters with entries before them). */
+    if (!rs->lexicons.items[lex].exact) {
+        size_t lines = 0;
+        for (const char *p = buf; (p = memchr(p, '\n', (size_t)(buf + len - p))); p++)
+            lines++;
+        if (!trie_reserve(&rs->trie, lines)) {
+            free(buf);
+            return error_set(err, GOVNER_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
+        }
+    }
     while (i < len && st == GOVNER_OK) {
         char *nl = memchr(buf + i, '\n', len - i);
         size_t end = nl ? (size_t)(nl - buf) : len;

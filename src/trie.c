@@ -72,8 +72,8 @@ static trie_slot *new_slots(size_t n) {
     return calloc(n, sizeof(trie_slot));
 }
 
-static bool grow(trie *t) {
-    size_t nmask = t->mask * 2 + 1;
+/* Rehash into a table of nmask + 1 slots. */
+static bool grow_to(trie *t, size_t nmask) {
     trie_slot *slots = new_slots(nmask + 1);
     if (!slots)
         return false;
@@ -84,6 +84,15 @@ static bool grow(trie *t) {
     t->slots = slots;
     t->mask = nmask;
     return true;
+}
+
+static bool grow(trie *t) { return grow_to(t, t->mask * 2 + 1); }
+
+bool trie_reserve(trie *t, size_t n) {
+    size_t nmask = t->mask;
+    while ((t->used + n) * 2 > nmask + 1) /* at most half full, as trie_insert keeps it */
+        nmask = nmask * 2 + 1;
+    return nmask == t->mask || grow_to(t, nmask);
 }
 
 uint32_t trie_insert(trie *t, const char *s, size_t len, uint32_t *n_cps) {

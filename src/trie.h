@@ -69,6 +69,11 @@ static inline bool trie_pair_maybe(const trie *t, uint32_t c1, uint32_t c2) {
 bool trie_init(trie *t);
 void trie_free(trie *t);
 
+/* Room for n more edges without regrowing (a lexicon file announces its size before its entries
+ * go in: one growth instead of a cascade of doublings, each rehashing the whole table). False when
+ * out of memory. */
+bool trie_reserve(trie *t, size_t n);
+
 /* Node reached by the code points of s[0..len) (valid UTF-8), creating nodes as needed; their
  * number in *n_cps when not NULL. TRIE_NONE when out of memory or not valid UTF-8. */
 uint32_t trie_insert(trie *t, const char *s, size_t len, uint32_t *n_cps);

@@ -45,10 +45,38 @@ static void test_many_entries_grow(void **state) {
     trie_free(&t);
 }
 
+/* Room reserved ahead keeps the table from regrowing while the entries go in, at most half full;
+ * edges already in are found after the reserving rehash. */
+static void test_reserve(void **state) {
+    (void)state;
+    trie t;
+    assert_true(trie_init(&t));
+    uint32_t first = trie_insert(&t, "湖南省", strlen("湖南省"), NULL);
+    assert_true(trie_reserve(&t, 6000));
+    size_t mask = t.mask;
+    assert_true((t.used + 6000) * 2 <= mask + 1);
+    assert_true(mask + 1 <= 4 * (t.used + 6000)); /* the smallest power of two that holds them */
+    assert_int_equal(trie_find(&t, "湖南省", strlen("湖南省")), first);
+    char buf[32];
+    for (int i = 0; i < 2000; i++) {
+        int n = snprintf(buf, sizeof buf, "词%d", i);
+        assert_int_not_equal(trie_insert(&t, buf, (size_t)n, NULL), TRIE_NONE);
+    }
+    assert_int_equal(t.mask, mask);
+    assert_true(trie_reserve(&t, 0));
+    assert_int_equal(t.mask, mask); /* nothing to do */
+    for (int i = 0; i < 2000; i++) {
+        int n = snprintf(buf, sizeof buf, "词%d", i);
+        assert_int_not_equal(trie_find(&t, buf, (size_t)n), TRIE_NONE);
+    }
+    trie_free(&t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_insert_and_find),
         cmocka_unit_test(test_many_entries_grow),
+        cmocka_unit_test(test_reserve),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
