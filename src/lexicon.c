@@ -209,8 +209,8 @@ govner_status lexicon_load_file(govner_ruleset *rs, uint32_t lex, const char *pa
     size_t i = 0;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         i = 3;
-    /* One new edge per entry, at least: room for them at once (most entries share no more than
-     * their first characters with entries before them). */
+    /* About one new edge per entry (most share a prefix with entries before them, few all of it):
+     * room for them at once, so the trie's table does not double and rehash as they go in. */
     if (!rs->lexicons.items[lex].exact) {
         size_t lines = 0;
         for (const char *p = buf; (p = memchr(p, '\n', (size_t)(buf + len - p))); p++)
