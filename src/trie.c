@@ -86,11 +86,9 @@ static bool grow_to(trie *t, size_t nmask) {
     return true;
 }
 
-static bool grow(trie *t) { return grow_to(t, t->mask * 2 + 1); }
-
 bool trie_reserve(trie *t, size_t n) {
     size_t nmask = t->mask;
-    while ((t->used + n) * 2 > nmask + 1) /* at most half full, as trie_insert keeps it */
+    while ((t->used + n) * 2 > nmask + 1) /* at most half full */
         nmask = nmask * 2 + 1;
     return nmask == t->mask || grow_to(t, nmask);
 }
@@ -118,7 +116,7 @@ uint32_t trie_insert(trie *t, const char *s, size_t len, uint32_t *n_cps) {
             if (node == TRIE_ROOT && cp < 0x10000) {
                 t->root_bmp[cp] = next;
             } else {
-                if ((t->used + 1) * 2 > t->mask + 1 && !grow(t))
+                if (!trie_reserve(t, 1))
                     return TRIE_NONE;
                 put(t->slots, t->mask, (((uint64_t)node << 21) | cp) + 1, next);
                 t->used++;
