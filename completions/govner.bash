@@ -18,7 +18,7 @@ _govner() {
         return ;;
     esac
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "--lines --jsonl --rules --output -o --jobs -j --format --encoding --explain --profile --quiet -q --help -h --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "--lines --jsonl --rules --no-cache --output -o --jobs -j --format --encoding --explain --profile --quiet -q --help -h --version" -- "$cur"))
     elif [[ $COMP_CWORD -eq 1 ]]; then
         COMPREPLY=($(compgen -W "check" -- "$cur") $(compgen -f -- "$cur"))
     else

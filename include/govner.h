@@ -69,6 +69,16 @@ typedef struct govner_ruleset govner_ruleset;
  * Returns NULL and fills `err` on failure. Caller frees with govner_ruleset_free. */
 GOVNER_EXPORT govner_ruleset *govner_ruleset_load(const char *path, govner_error *err);
 
+/* As govner_ruleset_load, keeping the compiled lexicons (most of the load time) in an image file
+ * in `cache_dir`, which is created if missing: a later load of the same rules maps the image
+ * instead of building them. cache_dir NULL: $GOVNER_CACHE_DIR (set but empty: no cache), else
+ * $XDG_CACHE_HOME/govner, else $HOME/.cache/govner. An image is used only while every rule and
+ * lexicon file it was built from, and the library, are unchanged (device, inode, size, times);
+ * otherwise the rules are built again and the image replaced. The cache only saves time: a
+ * missing, damaged or unwritable one gives the same ruleset, built anew. */
+GOVNER_EXPORT govner_ruleset *govner_ruleset_load_cached(const char *path, const char *cache_dir,
+                                                         govner_error *err);
+
 /* Accepts NULL. */
 GOVNER_EXPORT void govner_ruleset_free(govner_ruleset *rs);
 

@@ -46,15 +46,16 @@ void govner_ruleset_free(govner_ruleset *rs) {
     VEC_FREE(&rs->phases);
     VEC_FREE(&rs->examples);
     trie_free(&rs->trie);
-    free(rs->exact);
+    if (!rs->cache.adopted)
+        free(rs->exact);
+    cache_release(rs);
     arena_release(&rs->mem);
     free(rs);
 }
 
-govner_ruleset *govner_ruleset_load(const char *path, govner_error *err) {
-    govner_error scratch;
-    if (!err)
-        err = &scratch;
+/* Load with an image in cache_file (NULL: none): replayed when valid, else written. `use_image`
+ * false after a stale one, to build and rewrite it. */
+static govner_ruleset *load(const char *path, const char *cache_dir, bool use_image, govner_error *err) {
     memset(err, 0, sizeof *err);
     govner_ruleset *rs = calloc(1, sizeof *rs);
     if (!rs) {
@@ -76,14 +77,42 @@ govner_ruleset *govner_ruleset_load(const char *path, govner_error *err) {
     } else {
         file = arena_strdup(&rs->mem, path);
     }
+    char *image = file && cache_dir ? cache_file_name(cache_dir, file) : NULL;
+    rs->cache.record = image != NULL;
+    if (image && use_image)
+        cache_open(rs, image);
     govner_status s = file ? rules_load(rs, file, err) : error_set(err, GOVNER_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
-    if (s == GOVNER_OK && (!lexicon_freeze(rs) || !docpass_prepare(rs) || !pattern_prepare(rs)))
+    if (cache_replaying(rs) && (s != GOVNER_OK || !cache_adopt(rs))) {
+        /* The rules changed since the image was made (or it is damaged): build them anew. */
+        govner_ruleset_free(rs);
+        free(image);
+        return load(path, cache_dir, false, err);
+    }
+    bool replayed = cache_replaying(rs);
+    if (s == GOVNER_OK && ((!replayed && !lexicon_freeze(rs)) || !docpass_prepare(rs) || !pattern_prepare(rs)))
         s = error_set(err, GOVNER_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
+    if (s == GOVNER_OK && image && !replayed && cache_make_dir(cache_dir))
+        cache_write(rs, image); /* best effort: without an image the next load builds again */
+    free(image);
     if (s != GOVNER_OK) {
         govner_ruleset_free(rs);
         return NULL;
     }
+    VEC_FREE(&rs->cache.read);
     return rs;
+}
+
+govner_ruleset *govner_ruleset_load(const char *path, govner_error *err) {
+    govner_error scratch;
+    return load(path, NULL, false, err ? err : &scratch);
+}
+
+govner_ruleset *govner_ruleset_load_cached(const char *path, const char *cache_dir, govner_error *err) {
+    govner_error scratch;
+    char buf[4096];
+    if (!cache_dir)
+        cache_dir = cache_default_dir(buf, sizeof buf);
+    return load(path, cache_dir, true, err ? err : &scratch);
 }
 
 size_t govner_ruleset_rule_count(const govner_ruleset *rs) { return rs->n_rules; }

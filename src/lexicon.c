@@ -108,6 +108,8 @@ static govner_status add_entry(govner_ruleset *rs, uint32_t lex, const char *lin
 
 govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *line, size_t len,
                                const char *file, int line_no, govner_error *err) {
+    if (cache_replaying(rs))
+        return GOVNER_OK;
     size_t i = 0;
     while (i < len && is_space(line[i]))
         i++;
@@ -168,6 +170,8 @@ govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *lin
 
 govner_status lexicon_add_literal(govner_ruleset *rs, uint32_t lex, const char *text, size_t len,
                                   const char *file, int line_no, govner_error *err) {
+    if (cache_replaying(rs))
+        return GOVNER_OK;
     return add_entry(rs, lex, text, 0, len, NULL, 0, file, line_no, err);
 }
 
@@ -175,6 +179,11 @@ govner_status lexicon_load_file(govner_ruleset *rs, uint32_t lex, const char *pa
     FILE *f = fopen(path, "rb");
     if (!f)
         return error_set(err, GOVNER_ERR_IO, path, 0, 0, NULL, "cannot open lexicon: %s", strerror(errno));
+    cache_note_file(rs, fileno(f));
+    if (cache_replaying(rs)) { /* the image has the entries */
+        fclose(f);
+        return GOVNER_OK;
+    }
     /* Room for the whole file at once when its size is known (no regrowing), else doubled as it fills. */
     size_t len = 0, cap = 1 << 20;
     struct stat sb;

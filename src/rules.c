@@ -281,6 +281,7 @@ static govner_status new_lexicon(parser *p, const token *at, const char *name, b
     if (!VEC_PUSH(&p->rs->lexicons, lx))
         return nomem(p);
     *out = (int)p->rs->lexicons.len - 1;
+    cache_new_lexicon(p->rs, (uint32_t)*out);
     return GOVNER_OK;
 }
 
@@ -700,6 +701,7 @@ static govner_status merge_literals(parser *p, pnode *const *alts, int k, pnode 
         if (!VEC_PUSH(&p->rs->lexicons, merged))
             return nomem(p);
         lx = (int)p->rs->lexicons.len - 1;
+        cache_new_lexicon(p->rs, (uint32_t)lx);
         for (int i = 0; i < k; i++) {
             const char *lit = p->rs->lexicons.items[alts[i]->id].name;
             govner_status st = lexicon_add_literal(p->rs, (uint32_t)lx, lit + 1, strlen(lit) - 2, p->file, 0, p->err);
@@ -1743,6 +1745,7 @@ static govner_status load_file(parser *p, const char *path, const token *from) {
             return tok_error(p, from, "cannot open '%s': %s", path, strerror(errno));
         return error_set(p->err, GOVNER_ERR_IO, path, 0, 0, NULL, "cannot open rules: %s", strerror(errno));
     }
+    cache_note_file(p->rs, fileno(f));
     /* Lines stay alive in the arena: tokens and error messages point into them. */
     VEC(char) buf = {0};
     char chunk[65536];

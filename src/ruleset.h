@@ -237,8 +237,31 @@ typedef struct {
     bool has_regex;         /* holds a regex that is not a class: not usable in a left context */
 } named_pattern;
 
+/* A file read while loading, as the cache knows it (cache.c). */
+typedef struct {
+    uint64_t dev, ino, size;
+    int64_t mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
+} file_stamp;
+
+/* The compiled-lexicon cache during a load (cache.c). */
+typedef struct {
+    bool record;            /* an image is wanted: note the files read */
+    VEC(file_stamp) read;   /* the files read so far, in order, while building (no image) */
+    size_t n_read;
+    /* An image being replayed: the lexicon loaders add nothing, each file read is compared with
+     * files[n_read]; a difference sets `stale`. */
+    const struct image_header *header;
+    const file_stamp *files;
+    const struct image_lexicon *lexicons;
+    bool stale;
+    bool adopted;           /* the trie, entries and exact table point into the image */
+    void *map;              /* the mapped image; once adopted, the trie and entries point into it */
+    size_t map_len;
+} lexicon_cache;
+
 struct govner_ruleset {
     arena mem;
+    lexicon_cache cache;
     trie trie;
     VEC(lex_entry) entries;
     VEC(lexicon) lexicons;
@@ -304,6 +327,25 @@ govner_status lexicon_add_literal(govner_ruleset *rs, uint32_t lex, const char *
 
 /* After the last entry: lay out the entries of each trie node for the scan (trie_term). */
 bool lexicon_freeze(govner_ruleset *rs);
+
+/* The compiled-lexicon cache (cache.c). The image file for the rules file `rules_file` in
+ * cache_dir (malloc'd), or NULL when there is none to be had. */
+char *cache_file_name(const char *cache_dir, const char *rules_file);
+/* $GOVNER_CACHE_DIR (empty: none), else $XDG_CACHE_HOME/govner or ~/.cache/govner, in buf. */
+const char *cache_default_dir(char *buf, size_t size);
+bool cache_make_dir(const char *dir);
+/* Map the image at `path` if it is whole and was written by this library: the load replays it. */
+bool cache_open(govner_ruleset *rs, const char *path);
+/* A rules or lexicon file was opened as `fd`: note it, or compare it with the image's. */
+void cache_note_file(govner_ruleset *rs, int fd);
+/* Lexicon lx was declared: while replaying, it gets the image's lengths. */
+void cache_new_lexicon(govner_ruleset *rs, uint32_t lx);
+static inline bool cache_replaying(const govner_ruleset *rs) { return rs->cache.header != NULL; }
+/* After a replayed parse: take the trie and entries from the image (false: stale, load again). */
+bool cache_adopt(govner_ruleset *rs);
+/* Write the image of a ruleset built without one (false: not written; nothing else changes). */
+bool cache_write(const govner_ruleset *rs, const char *path);
+void cache_release(govner_ruleset *rs);
 
 /* FNV-1a over s[0..len), from `seed` (the exact table and the province codes hash with it). */
 static inline uint64_t hash_bytes(uint64_t seed, const char *s, size_t len) {

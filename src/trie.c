@@ -38,6 +38,10 @@ bool trie_init(trie *t) {
 }
 
 void trie_free(trie *t) {
+    if (t->borrowed) {
+        memset(t, 0, sizeof *t);
+        return;
+    }
     free(t->slots);
     free(t->root_bmp);
     free(t->value);

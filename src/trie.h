@@ -49,6 +49,7 @@ typedef struct {
      * key of two or more characters, and this answers so from a table that stays in cache. */
     uint64_t *pair_bits;
     uint32_t child_mask; /* the bits of `child` that are the child: all until lexicon_freeze packs */
+    bool borrowed;       /* the arrays belong to a cache image (cache.c): trie_free leaves them */
 } trie;
 
 static inline uint32_t trie_child(const trie *t, const trie_slot *sl) { return sl->child & t->child_mask; }

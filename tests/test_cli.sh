@@ -256,4 +256,25 @@ g --lines -j 3 --profile < "$report" > /dev/null 2> "$tmp/prof3.err"
 check "--profile -j 3 counts the same work" sh -c "[ \"\$(awk '!/^all rules/ {print \$1, \$3, \$4, \$5, \$6}' '$tmp/prof.err' | sort)\" = \
     \"\$(awk '!/^all rules/ {print \$1, \$3, \$4, \$5, \$6}' '$tmp/prof3.err' | sort)\" ]"
 
+# The compiled-lexicon cache: written by the first run, mapped by the next, same output as
+# --no-cache; a changed lexicon file is seen at once; --no-cache and GOVNER_CACHE_DIR= write nothing
+cp -r "$rules" "$tmp/rules_copy"
+gc() { GOVNER_CACHE_DIR="$tmp/cache" "$govner" --rules "$tmp/rules_copy" "$@"; }
+gc --no-cache < "$report" > "$tmp/nocache.json"
+check "--no-cache writes no image" [ ! -e "$tmp/cache" ]
+gc < "$report" > "$tmp/cold.json"
+check "the first run writes one image" [ "$(ls "$tmp/cache" | wc -l)" -eq 1 ]
+gc < "$report" > "$tmp/warm.json"
+check "output with the image written, mapped and without it is the same" sh -c \
+    "cmp -s '$tmp/nocache.json' '$tmp/cold.json' && cmp -s '$tmp/nocache.json' '$tmp/warm.json'"
+printf '龙山湾\tlevel=country\n' >> "$tmp/rules_copy/lexicons/countries.txt"
+check "a lexicon entry added after the image is found" sh -c "echo 龙山湾 | GOVNER_CACHE_DIR='$tmp/cache' '$govner' --rules '$tmp/rules_copy' | grep -q '\"text\":\"龙山湾\"'"
+check "the stale image was replaced, not added to" [ "$(ls "$tmp/cache" | wc -l)" -eq 1 ]
+printf 'rule broken\n  match (\n' >> "$tmp/rules_copy/main.rules"
+gc < "$report" > /dev/null 2> "$tmp/broken.err"
+check "a rule error after the image: exit 4, reported at its line" sh -c \
+    "[ $? -eq 4 ] && grep -q 'main.rules:[0-9]*:[0-9]*: ' '$tmp/broken.err'"
+echo 长沙 | GOVNER_CACHE_DIR= "$govner" --rules "$rules" > /dev/null
+check "GOVNER_CACHE_DIR set but empty: works" [ $? -eq 0 ]
+
 [ "$failures" -eq 0 ] || { echo "$failures failed"; exit 1; }

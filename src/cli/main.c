@@ -41,6 +41,8 @@ static const char usage_text[] =
     "  --lines            treat each input line as its own document\n"
     "  --jsonl            read JSON Lines: {\"text\": ..., other fields copied to the output}\n"
     "  --rules DIR        rule set to use (default: the installed or in-tree rules)\n"
+    "  --no-cache         build the lexicons anew instead of using the compiled copy kept in\n"
+    "                     $GOVNER_CACHE_DIR or ~/.cache/govner (see README)\n"
     "  -o, --output DIR   write one JSON file per input file under DIR, mirroring the input tree\n"
     "  -j, --jobs N       worker threads for batches, --lines and --jsonl (default: one per core, at\n"
     "                     most 8); output does not depend on N\n"
@@ -66,6 +68,7 @@ typedef struct {
     bool quiet;
     bool explain;
     bool profile;
+    bool no_cache;
 } options;
 
 static options opt = {.jobs = 0}; /* 0: default_jobs() */
@@ -1098,6 +1101,8 @@ int main(int argc, char **argv) {
             opt.explain = true;
         } else if (strcmp(a, "--profile") == 0) {
             opt.profile = true;
+        } else if (strcmp(a, "--no-cache") == 0) {
+            opt.no_cache = true;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             opt.quiet = true;
         } else if (TAKES_VALUE("--rules")) {
@@ -1137,7 +1142,8 @@ int main(int argc, char **argv) {
 
     const char *rules_path = opt.rules ? opt.rules : default_rules();
     govner_error err;
-    govner_ruleset *rs = govner_ruleset_load(rules_path, &err);
+    govner_ruleset *rs =
+        opt.no_cache ? govner_ruleset_load(rules_path, &err) : govner_ruleset_load_cached(rules_path, NULL, &err);
     if (!rs) {
         print_rule_error(&err);
         VEC_FREE(&inputs);
