@@ -247,6 +247,8 @@ govner_status lexicon_load_file(govner_ruleset *rs, uint32_t lex, const char *pa
 
 bool lexicon_freeze(govner_ruleset *rs) {
     trie *t = &rs->trie;
+    if (!trie_fit(t))
+        return false;
     free(t->terms);
     t->terms = malloc((rs->entries.len + 1) * sizeof *t->terms);
     if (!t->terms)

@@ -97,6 +97,13 @@ bool trie_reserve(trie *t, size_t n) {
     return nmask == t->mask || grow_to(t, nmask);
 }
 
+bool trie_fit(trie *t) {
+    size_t nmask = 1023;
+    while (t->used * 4 > (nmask + 1) * 3)
+        nmask = nmask * 2 + 1;
+    return nmask >= t->mask || grow_to(t, nmask);
+}
+
 uint32_t trie_insert(trie *t, const char *s, size_t len, uint32_t *n_cps) {
     uint32_t node = TRIE_ROOT, first = 0;
     size_t i = 0;
