@@ -65,10 +65,24 @@ static void test_reserve(void **state) {
     assert_int_equal(t.mask, mask);
     assert_true(trie_reserve(&t, 0));
     assert_int_equal(t.mask, mask); /* nothing to do */
+    uint32_t nodes[2000];
     for (int i = 0; i < 2000; i++) {
         int n = snprintf(buf, sizeof buf, "词%d", i);
-        assert_int_not_equal(trie_find(&t, buf, (size_t)n), TRIE_NONE);
+        assert_int_not_equal(nodes[i] = trie_find(&t, buf, (size_t)n), TRIE_NONE);
     }
+    /* The reservation is given back: at most 3/4 full, and no emptier than needed. */
+    assert_true(trie_fit(&t));
+    assert_true(t.mask < mask);
+    assert_true(t.used * 4 <= (t.mask + 1) * 3 && t.used * 8 > (t.mask + 1) * 3);
+    for (int i = 0; i < 2000; i++) {
+        int n = snprintf(buf, sizeof buf, "词%d", i);
+        assert_int_equal(trie_find(&t, buf, (size_t)n), nodes[i]);
+    }
+    assert_int_equal(trie_find(&t, "湖南省", strlen("湖南省")), first);
+    assert_int_equal(trie_find(&t, "词2000", strlen("词2000")), TRIE_NONE);
+    size_t fitted = t.mask;
+    assert_true(trie_fit(&t));
+    assert_int_equal(t.mask, fitted);
     trie_free(&t);
 }
 
