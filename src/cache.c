@@ -8,7 +8,7 @@
  * (rules.c), comparing each file with the image's record as it is opened, while the lexicon
  * loaders add nothing (the image holds it all); the first difference marks the image stale and
  * the load starts again without it, then writes a new one. Images are written to a temporary
- * file and renamed, so readers see a whole image or none; a checksum of the contents catches the
+ * file and renamed, so readers see a whole image or none; a checksum of the whole file catches the
  * rest. One image per rules file and library: a cache directory does not fill up as rules change. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -76,6 +76,16 @@ static uint64_t layout(const image_header *h, uint64_t off[N_SECTIONS]) {
     return at;
 }
 
+/* Every count under 2^32, so that layout's sums cannot wrap around. */
+static bool counts_fit(const image_header *h) {
+    const uint64_t counts[] = {h->n_files, h->n_lexicons, h->n_entries, h->n_nodes,  h->n_slots,
+                               h->trie_used, h->n_terms,  h->exact_slots, h->exact_used, h->strings_len};
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
+        if (counts[i] >= UINT32_MAX)
+            return false;
+    return true;
+}
+
 /* Four independent multiply-mix lanes: about a gigabyte per second per lane, and every byte
  * reaches the result. Not cryptographic: it finds damage, not tampering. */
 static uint64_t checksum(const unsigned char *p, size_t n) {
@@ -94,6 +104,14 @@ static uint64_t checksum(const unsigned char *p, size_t n) {
     for (int k = 0; k < 4; k++)
         r = (r ^ h[k]) * 0xC4CEB9FE1A85EC53ull, r ^= r >> 29;
     return r;
+}
+
+/* The checksum of an image: its header (but the checksum field) and its payload. */
+static uint64_t image_checksum(const image_header *h, const unsigned char *payload) {
+    image_header copy = *h;
+    copy.checksum = 0;
+    return checksum((const unsigned char *)&copy, sizeof copy) * 0x9E3779B97F4A7C15ull ^
+           checksum(payload, h->payload_len);
 }
 
 static file_stamp stamp_of(const struct stat *st) {
@@ -172,7 +190,7 @@ bool cache_open(govner_ruleset *rs, const char *path) {
               library_stamp(&lib, NULL) && stamp_equal(&lib, &h.library) &&
               h.payload_len == (uint64_t)st.st_size - sizeof h && h.n_slots && (h.n_slots & (h.n_slots - 1)) == 0 &&
               (h.exact_slots & (h.exact_slots - 1)) == 0 && h.n_entries < INT32_MAX && h.strings_len &&
-              h.n_nodes < UINT32_MAX && layout(&h, off) == h.payload_len;
+              counts_fit(&h) && layout(&h, off) == h.payload_len;
     void *map = ok ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) : MAP_FAILED;
     close(fd);
     if (map == MAP_FAILED)
@@ -180,7 +198,7 @@ bool cache_open(govner_ruleset *rs, const char *path) {
     c->map = map;
     c->map_len = (size_t)st.st_size;
     const unsigned char *payload = (const unsigned char *)map + sizeof h;
-    if (checksum(payload, h.payload_len) != h.checksum || payload[off[S_STRINGS] + h.strings_len - 1] != '\0') {
+    if (image_checksum(&h, payload) != h.checksum || payload[off[S_STRINGS] + h.strings_len - 1] != '\0') {
         munmap(map, c->map_len);
         c->map = NULL;
         c->map_len = 0;
@@ -341,7 +359,7 @@ bool cache_write(const govner_ruleset *rs, const char *path) {
             at += n;
         }
     }
-    h.checksum = checksum(p, h.payload_len);
+    h.checksum = image_checksum(&h, p);
 
     /* A temporary file beside the image, renamed over it once complete. */
     size_t n = strlen(path) + sizeof ".XXXXXX";
