@@ -843,6 +843,41 @@ static bool explain_attr(govner_matcher *m, const rule *ru, govner_attr *out) {
     return true;
 }
 
+/* The value of a template attribute (emit_attr.parts) in *out: 1, or 0 when a capture it names
+ * took no part in the match, or -1 when out of memory. */
+static int fill_parts(govner_matcher *m, const emit_attr *ea, const char **out) {
+    const char *pieces[16]; /* parse_template allows no more */
+    size_t len = 0;
+    int n = ea->n_parts;
+    for (int i = 0; i < n; i++) {
+        const emit_part *pt = &ea->parts[i];
+        pieces[i] = pt->text;
+        if (!pt->text) {
+            const trail_item *t = NULL;
+            for (size_t k = 0; k < m->trail.len && !t; k++)
+                if (m->trail.items[k].kind == TR_CAP && m->trail.items[k].id == (uint32_t)pt->cap)
+                    t = &m->trail.items[k];
+            if (!t)
+                return 0;
+            if (!(pieces[i] = doc_strndup(m, t->start, t->end)))
+                return -1;
+        }
+        len += strlen(pieces[i]);
+    }
+    char *v = arena_alloc(&m->mem, len + 1);
+    if (!v)
+        return -1;
+    size_t at = 0;
+    for (int i = 0; i < n; i++) {
+        size_t k = strlen(pieces[i]);
+        memcpy(v + at, pieces[i], k);
+        at += k;
+    }
+    v[at] = '\0';
+    *out = v;
+    return 1;
+}
+
 static bool emit_one(govner_matcher *m, const rule *ru, const emit *em, uint32_t s, uint32_t e) {
     const lex_entry *le = trail_entry(m, s, e);
     size_t n_attrs = (le ? le->n_attrs : 0) + (size_t)em->n_attrs + m->explain;
@@ -868,6 +903,13 @@ static bool emit_one(govner_matcher *m, const rule *ru, const emit *em, uint32_t
             if (!v)
                 return false;
             v[0] = ea->value;
+            if (ea->parts) {
+                int filled = fill_parts(m, ea, &v[0]);
+                if (filled < 0)
+                    return false;
+                if (filled == 0)
+                    continue; /* a capture it names is not in this match */
+            }
             at.values = v;
             at.n_values = 1;
         } else {

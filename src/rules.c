@@ -1167,6 +1167,51 @@ static govner_status parse_example(parser *p, token *t, token *end) {
     return VEC_PUSH(&p->rs->examples, ex) ? GOVNER_OK : nomem(p);
 }
 
+/* A constant that names captures in braces ("{province}{b}") becomes a template of parts; braces
+ * around anything else ({province}, filled by the jurisdiction pass) stay text. */
+static govner_status parse_template(parser *p, const pparse *pp, const token *v, emit_attr *a) {
+    VEC(emit_part) parts = {0};
+    const char *s = v->value, *lit = s;
+    bool named = false, ok = true;
+    for (const char *q = s; *q && ok; q++) {
+        const char *close = *q == '{' ? strchr(q, '}') : NULL;
+        if (!close)
+            continue;
+        int c = -1;
+        for (size_t i = 0; i < pp->caps.len; i++)
+            if (strlen(pp->caps.items[i]) == (size_t)(close - q - 1) && strncmp(pp->caps.items[i], q + 1, (size_t)(close - q - 1)) == 0)
+                c = (int)i;
+        if (c < 0)
+            continue;
+        named = true;
+        if (q > lit) {
+            char *t = arena_strndup(&p->rs->mem, lit, (size_t)(q - lit));
+            ok = t && VEC_PUSH(&parts, ((emit_part){t, -1}));
+        }
+        ok = ok && VEC_PUSH(&parts, ((emit_part){NULL, c}));
+        lit = close + 1;
+        q = close;
+    }
+    if (ok && named && *lit) {
+        char *t = arena_strdup(&p->rs->mem, lit);
+        ok = t && VEC_PUSH(&parts, ((emit_part){t, -1}));
+    }
+    if (ok && named && parts.len > 16) {
+        VEC_FREE(&parts);
+        return tok_error(p, v, "a template of more than 16 pieces");
+    }
+    if (ok && named) {
+        a->parts = arena_alloc(&p->rs->mem, parts.len * sizeof *parts.items);
+        ok = a->parts != NULL;
+        if (ok) {
+            memcpy(a->parts, parts.items, parts.len * sizeof *parts.items);
+            a->n_parts = (int)parts.len;
+        }
+    }
+    VEC_FREE(&parts);
+    return ok ? GOVNER_OK : nomem(p);
+}
+
 static govner_status parse_emit(parser *p, pparse *pp, token *t, token *end, emit *out) {
     token *kw = t++;
     while (t < end && t->kind == T_EOL)
@@ -1220,6 +1265,11 @@ static govner_status parse_emit(parser *p, pparse *pp, token *t, token *end, emi
         }
         if (v->kind == T_STRING) {
             a.value = v->value;
+            govner_status st = parse_template(p, pp, v, &a);
+            if (st != GOVNER_OK) {
+                VEC_FREE(&attrs);
+                return st;
+            }
         } else {
             for (size_t i = 0; i < pp->caps.len; i++)
                 if (strcmp(pp->caps.items[i], v->value) == 0)

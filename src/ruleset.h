@@ -112,11 +112,21 @@ typedef struct pnode {
     int n_kids;
 } pnode;
 
+/* A piece of an attribute template: literal text, or (text NULL) the text of capture `cap`. */
+typedef struct {
+    const char *text;
+    int cap;
+} emit_part;
+
 typedef struct {
     const char *key;
     int cap;                /* capture index, or -1 for a constant */
     const char *value;      /* the constant */
     bool is_list;           /* key=[capture]: always a JSON array */
+    /* key="...{capture}...": the constant with each named capture's text put in, in parts (NULL:
+     * no capture named); left out when a capture it names did not take part in the match. */
+    emit_part *parts;
+    int n_parts;
 } emit_attr;
 
 typedef struct {

@@ -129,12 +129,49 @@ static void test_jurisdiction(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* An attribute template: the captures it names are put in at the match, the province by the
+ * jurisdiction pass; a capture that took no part leaves the attribute out. */
+static void test_template(void **state) {
+    (void)state;
+    govner_error err;
+    govner_ruleset *rs = rules_from("layer names place organization\n"
+                                    "lexicon place\n  湖南\tlevel=province code=430000 full=湖南省 short=湖南\n"
+                                    "lexicon body\n  林业局\n  教育厅\n"
+                                    "phase lexical\n"
+                                    "rule place\n  match p=@place\n  emit place p\n"
+                                    "rule org\n  match o=(\"省\" b=@body | \"市\" @body)\n"
+                                    "  emit organization o resolved=\"{province}{b}\" of=\"{b}, {o}\"\n"
+                                    "phase document\n"
+                                    "jurisdiction @place\n",
+                                    &err, NULL);
+    if (!rs)
+        fail_msg("%s:%d:%d: %s", err.file, err.line, err.column, err.message);
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "湖南：省林业局、市教育厅");
+    const govner_entity *o = find_entity(m, "organization", "省林业局");
+    assert_non_null(o);
+    assert_string_equal(govner_entity_attr(o, "resolved"), "湖南省林业局");
+    assert_string_equal(govner_entity_attr(o, "of"), "林业局, 省林业局");
+    o = find_entity(m, "organization", "市教育厅");
+    assert_non_null(o);
+    assert_null(govner_entity_attr(o, "resolved")); /* b is not in this match */
+    assert_null(govner_entity_attr(o, "of"));
+    match_ok(m, "省林业局");
+    o = find_entity(m, "organization", "省林业局");
+    assert_non_null(o);
+    assert_null(govner_entity_attr(o, "resolved")); /* no province in the document */
+    assert_string_equal(govner_entity_attr(o, "of"), "林业局, 省林业局");
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_propagate_and_merge),
         cmocka_unit_test(test_propagate_many_names),
         cmocka_unit_test(test_reject_word_list),
         cmocka_unit_test(test_jurisdiction),
+        cmocka_unit_test(test_template),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
