@@ -419,19 +419,26 @@ def jieba_common(length, min_freq, exclude=frozenset()):
             rows.append(w)
     return rows
 
+# Compound surnames that are no common word, though jieba lists some of them as words (欧阳 as a
+# place): as words they would keep every name they begin from being found (欧阳晓晖).
+COMPOUND_SURNAMES = frozenset("欧阳 司马 诸葛 上官 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 独孤 "
+                              "呼延 申屠 澹台 濮阳 淳于 赫连 万俟 钟离 闾丘 拓跋".split())
+
 def common_words():
     """Frequent two-character words that are not names of persons, places or organizations: the
     rules use them to see where a word runs across a would-be boundary (部署 in 中央决策部署)."""
     header = """# Source: two-character words of frequency >= 100 in jieba 0.42.1's dictionary (Debian
 # python3-jieba dict.txt, license MIT), names of persons, places and organizations excluded (jieba's
-# name tags checked against HanLP 1.x CoreNatureDictionary, license Apache-2.0: 师生 and 文明 are words).
+# name tags checked against HanLP 1.x CoreNatureDictionary, license Apache-2.0: 师生 and 文明 are words),
+# and compound surnames that are no common word (欧阳, 司徒).
 # Built by tools/build_lexicons.py; do not edit by hand.
 """
-    write(os.path.join(OUT, "words2.txt"), header, jieba_common(2, 100))
+    write(os.path.join(OUT, "words2.txt"), header, jieba_common(2, 100, COMPOUND_SURNAMES))
     # Three-character words: a name does not start inside one either (手续费 holds no 费最高).
     notable = shipped_words("notable_persons.txt", "notable_foreign.txt")
     write(os.path.join(OUT, "words3.txt"), header.replace("two-character words of frequency >= 100",
-                                                          "three-character words of frequency >= 100"),
+                                                          "three-character words of frequency >= 100")
+          .replace(",\n# and compound surnames that are no common word (欧阳, 司徒).", "."),
           jieba_common(3, 100, notable))
 
 def positions():
