@@ -268,7 +268,22 @@ static const char *fill_template(govner_matcher *m, const char *s, const lex_ent
     return arena_strndup(&m->mem, buf, o);
 }
 
+/* Does an attribute of e hold a template ({province})? */
+static bool has_template(const cand *e) {
+    for (uint32_t a = 0; a < e->n_attrs; a++)
+        for (size_t v = 0; v < e->attrs[a].n_values; v++)
+            if (strchr(e->attrs[a].values[v], '{'))
+                return true;
+    return false;
+}
+
 static bool jurisdiction(govner_matcher *m, const pass *ps) {
+    /* Most documents hold no relative name: then there is nothing to count. */
+    size_t first_templ = 0;
+    while (first_templ < m->ents.len && !has_template(&m->ents.items[first_templ]))
+        first_templ++;
+    if (first_templ == m->ents.len)
+        return true;
     /* Count mentions per province: the province itself or any place whose `province` it is. */
     size_t counts[64] = {0};
     size_t first[64];
@@ -288,13 +303,9 @@ static bool jurisdiction(govner_matcher *m, const pass *ps) {
         if (counts[p] && (!best || counts[p] > counts[best_i] || (counts[p] == counts[best_i] && first[p] < first[best_i])))
             best = ps->provinces[p], best_i = p;
 
-    for (size_t i = 0; i < m->ents.len; i++) {
+    for (size_t i = first_templ; i < m->ents.len; i++) {
         cand *e = &m->ents.items[i];
-        bool templ = false;
-        for (uint32_t a = 0; a < e->n_attrs && !templ; a++)
-            for (size_t v = 0; v < e->attrs[a].n_values && !templ; v++)
-                templ = strchr(e->attrs[a].values[v], '{') != NULL;
-        if (!templ)
+        if (!has_template(e))
             continue;
         govner_attr *na = arena_alloc(&m->mem, e->n_attrs * sizeof *na);
         if (!na)
