@@ -53,8 +53,9 @@ void govner_ruleset_free(govner_ruleset *rs) {
     free(rs);
 }
 
-/* Load with an image in cache_file (NULL: none): replayed when valid, else written. `use_image`
- * false after a stale one, to build and rewrite it. */
+/* Load the rules at path, with the compiled-lexicon cache in cache_dir (NULL: none): its image is
+ * replayed when valid, else the rules are built and the image written. `use_image` is false after
+ * a stale image, to build and rewrite it. */
 static govner_ruleset *load(const char *path, const char *cache_dir, bool use_image, govner_error *err) {
     memset(err, 0, sizeof *err);
     govner_ruleset *rs = calloc(1, sizeof *rs);

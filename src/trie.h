@@ -75,9 +75,11 @@ void trie_free(trie *t);
  * out of memory. */
 bool trie_reserve(trie *t, size_t n);
 
-/* After the last insertion: rehash into the smallest table that is at most half full (the
- * reservations of trie_reserve can leave it far emptier). Key and child only: call before the
- * slots' `term` is filled. False when out of memory (the table is then as it was). */
+/* After the last insertion: rehash into the smallest table that is at most three quarters full
+ * (the reservations of trie_reserve, which keep it half full while inserting, can leave it far
+ * emptier; a smaller table is a smaller cache image and fewer cache misses in the scan). Key and
+ * child only: call before the slots' `term` is filled. False when out of memory (the table is
+ * then as it was). */
 bool trie_fit(trie *t);
 
 /* Node reached by the code points of s[0..len) (valid UTF-8), creating nodes as needed; their
