@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ruleset.h"
@@ -304,11 +305,23 @@ static size_t packed_len(const lex_entry *e) {
     return (size_t)(k - e->packed);
 }
 
+/* Could the file change again without its stamp changing? On a file system that keeps whole
+ * seconds only, a second edit within the second of the first, to the same size, keeps mtime and
+ * ctime: git calls such entries racy. An image is not written while a file is (the next load
+ * builds again, and writes it once the second is past). */
+static bool stamp_racy(const file_stamp *s, time_t now) {
+    return (s->mtime_nsec == 0 && now - s->mtime_sec < 2) || (s->ctime_nsec == 0 && now - s->ctime_sec < 2);
+}
+
 bool cache_write(const govner_ruleset *rs, const char *path) {
     const lexicon_cache *c = &rs->cache;
     const trie *t = &rs->trie;
     if (!c->record || c->header)
         return false;
+    time_t now = time(NULL);
+    for (size_t i = 0; i < c->read.len; i++)
+        if (stamp_racy(&c->read.items[i], now))
+            return false;
     image_header h = {.format = IMAGE_FORMAT, .byte_order = IMAGE_BYTE_ORDER, .size_slot = sizeof(trie_slot),
                       .size_term = sizeof(trie_term), .size_entry = sizeof(image_entry),
                       .size_stamp = sizeof(file_stamp), .n_files = c->read.len, .n_lexicons = rs->lexicons.len,

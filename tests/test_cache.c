@@ -1,6 +1,8 @@
 /* test_cache.c - the compiled-lexicon cache: an image is written, replayed with the same result,
  * and never used once a rule or lexicon file changed or the image is damaged. */
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "helpers.h"
 #include "ruleset.h"
@@ -194,6 +196,24 @@ static void test_damaged_image_ignored(void **state) {
     govner_ruleset_free(load_cached(fx, true));
 }
 
+/* A file whose times have no fraction of a second, set this second, may change again unseen
+ * (a file system of whole seconds): no image is written until the second is past. */
+static void test_racy_file_not_cached(void **state) {
+    fixture *fx = *state;
+    char path[256];
+    snprintf(path, sizeof path, "%s/places.txt", fx->rules);
+    struct timespec times[2] = {{time(NULL) + 1, 0}, {time(NULL) + 1, 0}}; /* + 1: a slow run stays racy */
+    assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+    govner_ruleset_free(load_cached(fx, false));
+    struct stat st;
+    assert_int_not_equal(stat(fx->image, &st), 0);
+    times[0].tv_sec = times[1].tv_sec = time(NULL) - 60;
+    assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+    govner_ruleset_free(load_cached(fx, false));
+    assert_int_equal(stat(fx->image, &st), 0);
+    govner_ruleset_free(load_cached(fx, true));
+}
+
 static void test_no_cache_directory(void **state) {
     fixture *fx = *state;
     /* A cache "directory" that cannot be made: the rules load all the same, nothing is written. */
@@ -248,6 +268,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_changed_lexicon_rebuilds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changed_rules_rebuild, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_image_ignored, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_racy_file_not_cached, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_cache_directory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shipped_rules, setup, teardown),
         cmocka_unit_test(test_default_dir),
