@@ -27,7 +27,7 @@
 #include "ruleset.h"
 
 #define IMAGE_MAGIC "GOVNERL\x01"
-#define IMAGE_FORMAT 1u
+#define IMAGE_FORMAT 2u
 #define IMAGE_BYTE_ORDER 0x01020304u
 #define IMAGE_ALIGN 64
 
@@ -38,7 +38,7 @@ struct image_header {
     uint64_t payload_len, checksum;
     file_stamp library;     /* the binary that wrote the image */
     uint64_t n_files, n_lexicons, n_entries, n_nodes, n_slots, trie_used, n_terms, exact_slots, exact_used,
-        strings_len;
+        strings_len, n_juris;
     uint32_t max_lex_len, child_mask;
 };
 typedef struct image_header image_header;
@@ -56,8 +56,24 @@ struct image_lexicon {
 };
 typedef struct image_lexicon image_lexicon;
 
+/* What docpass_prepare derives from the entries for a jurisdiction pass (the provinces and the
+ * province of every entry: a fifth of a load from the image when computed), followed by
+ * province_of[n_entries + 1]. */
+struct image_juris {
+    uint32_t lex, n_provinces;
+    uint32_t provinces[64];  /* entry indices */
+    int8_t province_of[];
+};
+typedef struct image_juris image_juris;
+
 /* The sections of an image, in order after the header. */
-enum { S_FILES, S_LEXICONS, S_SLOTS, S_ROOT, S_VALUE, S_TERMS, S_PAIRS, S_ENTRIES, S_EXACT, S_STRINGS, N_SECTIONS };
+enum { S_FILES, S_LEXICONS, S_SLOTS, S_ROOT, S_VALUE, S_TERMS, S_PAIRS, S_ENTRIES, S_EXACT, S_JURIS, S_STRINGS,
+       N_SECTIONS };
+
+/* Bytes of one jurisdiction record, kept a multiple of 8. */
+static uint64_t juris_stride(const image_header *h) {
+    return (sizeof(image_juris) + h->n_entries + 1 + 7) / 8 * 8;
+}
 
 #define ROOT_LEN 0x10000u
 #define PAIR_WORDS ((1u << TRIE_PAIR_BITS) / 64)
@@ -68,7 +84,7 @@ static uint64_t layout(const image_header *h, uint64_t off[N_SECTIONS]) {
         h->n_files * sizeof(file_stamp), h->n_lexicons * sizeof(image_lexicon), h->n_slots * sizeof(trie_slot),
         ROOT_LEN * sizeof(uint32_t),     h->n_nodes * sizeof(int32_t),          h->n_terms * sizeof(trie_term),
         PAIR_WORDS * sizeof(uint64_t),   h->n_entries * sizeof(image_entry),    h->exact_slots * sizeof(uint32_t),
-        h->strings_len};
+        h->n_juris * juris_stride(h),    h->strings_len};
     uint64_t at = 0;
     for (int s = 0; s < N_SECTIONS; s++) {
         off[s] = at;
@@ -79,8 +95,8 @@ static uint64_t layout(const image_header *h, uint64_t off[N_SECTIONS]) {
 
 /* Every count under 2^32, so that layout's sums cannot wrap around. */
 static bool counts_fit(const image_header *h) {
-    const uint64_t counts[] = {h->n_files, h->n_lexicons, h->n_entries, h->n_nodes,  h->n_slots,
-                               h->trie_used, h->n_terms,  h->exact_slots, h->exact_used, h->strings_len};
+    const uint64_t counts[] = {h->n_files, h->n_lexicons, h->n_entries,   h->n_nodes,    h->n_slots,  h->trie_used,
+                               h->n_terms, h->exact_slots, h->exact_used, h->strings_len, h->n_juris};
     for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
         if (counts[i] >= UINT32_MAX)
             return false;
@@ -283,7 +299,36 @@ bool cache_adopt(govner_ruleset *rs) {
     rs->exact_mask = h->exact_slots ? h->exact_slots - 1 : 0;
     rs->exact_used = h->exact_used;
     rs->max_lex_len = h->max_lex_len;
+    c->juris = section(c, off, S_JURIS);
+    c->n_juris = h->n_juris;
+    c->juris_stride = juris_stride(h);
     c->adopted = true;
+    return true;
+}
+
+bool cache_jurisdiction(govner_ruleset *rs, size_t j, pass *ps) {
+    const lexicon_cache *c = &rs->cache;
+    if (!c->adopted || j >= c->n_juris)
+        return false;
+    const image_juris *r = (const image_juris *)((const char *)c->juris + j * c->juris_stride);
+    size_t n = rs->entries.len;
+    if (r->lex != ps->lex || r->n_provinces > 64)
+        return false;
+    /* Every index is checked: jurisdiction() counts into arrays of 64 by them. */
+    for (size_t e = 0; e < n; e++)
+        if (r->province_of[e] < -1 || r->province_of[e] >= (int)r->n_provinces)
+            return false;
+    const lex_entry **prov = arena_alloc(&rs->mem, 64 * sizeof *prov);
+    if (!prov)
+        return false;
+    for (uint32_t p = 0; p < r->n_provinces; p++) {
+        if (r->provinces[p] >= n)
+            return false;
+        prov[p] = &rs->entries.items[r->provinces[p]];
+    }
+    ps->provinces = prov;
+    ps->n_provinces = r->n_provinces;
+    ps->province_of = (int8_t *)r->province_of; /* read only, as after docpass_prepare */
     return true;
 }
 
@@ -331,6 +376,9 @@ bool cache_write(const govner_ruleset *rs, const char *path) {
     memcpy(h.magic, IMAGE_MAGIC, 8);
     if (!library_stamp(&h.library, NULL))
         return false;
+    for (size_t ph = 0; ph < rs->phases.len; ph++)
+        for (size_t k = 0; k < rs->phases.items[ph].n_passes; k++)
+            h.n_juris += rs->phases.items[ph].passes[k].kind == PASS_JURISDICTION;
     h.strings_len = 1;
     for (size_t e = 0; e < rs->entries.len; e++) {
         const lex_entry *le = &rs->entries.items[e];
@@ -356,6 +404,20 @@ bool cache_write(const govner_ruleset *rs, const char *path) {
     memcpy(p + off[S_PAIRS], t->pair_bits, PAIR_WORDS * sizeof(uint64_t));
     if (h.exact_slots)
         memcpy(p + off[S_EXACT], rs->exact, h.exact_slots * sizeof(uint32_t));
+    size_t j = 0;
+    for (size_t ph = 0; ph < rs->phases.len; ph++)
+        for (size_t k = 0; k < rs->phases.items[ph].n_passes; k++) {
+            const pass *ps = &rs->phases.items[ph].passes[k];
+            if (ps->kind != PASS_JURISDICTION)
+                continue;
+            image_juris *r = (image_juris *)(p + off[S_JURIS] + j++ * juris_stride(&h));
+            r->lex = ps->lex;
+            r->n_provinces = (uint32_t)ps->n_provinces;
+            for (size_t q = 0; q < ps->n_provinces; q++)
+                r->provinces[q] = (uint32_t)(ps->provinces[q] - rs->entries.items);
+            memcpy(r->province_of, ps->province_of, rs->entries.len);
+            r->province_of[rs->entries.len] = -1; /* the spare byte docpass_prepare allocates */
+        }
     image_entry *ie = (image_entry *)(p + off[S_ENTRIES]);
     char *strings = (char *)p + off[S_STRINGS];
     size_t at = 1; /* offset 0 is an empty string */

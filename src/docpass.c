@@ -365,11 +365,14 @@ static void entry_codes(const lex_entry *e, bool *is_province, const char **code
 }
 
 bool docpass_prepare(govner_ruleset *rs) {
+    size_t j = 0; /* jurisdiction passes so far */
     for (size_t ph = 0; ph < rs->phases.len; ph++)
         for (size_t k = 0; k < rs->phases.items[ph].n_passes; k++) {
             pass *ps = &rs->phases.items[ph].passes[k];
             if (ps->kind != PASS_JURISDICTION)
                 continue;
+            if (cache_jurisdiction(rs, j++, ps))
+                continue; /* the compiled-lexicon image holds what follows computes */
             /* The province-level entries, one per code (湖南省 and 湖南 are one province), at most 64. */
             ps->provinces = arena_alloc(&rs->mem, 64 * sizeof *ps->provinces);
             if (!ps->provinces)

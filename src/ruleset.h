@@ -265,6 +265,8 @@ typedef struct {
     const struct image_lexicon *lexicons;
     bool stale;
     bool adopted;           /* the trie, entries and exact table point into the image */
+    const void *juris;      /* once adopted: the jurisdiction passes' derived data (cache.c) */
+    size_t n_juris, juris_stride;
     void *map;              /* the mapped image; once adopted, the trie and entries point into it */
     size_t map_len;
 } lexicon_cache;
@@ -353,6 +355,8 @@ void cache_new_lexicon(govner_ruleset *rs, uint32_t lx);
 static inline bool cache_replaying(const govner_ruleset *rs) { return rs->cache.header != NULL; }
 /* After a replayed parse: take the trie and entries from the image (false: stale, load again). */
 bool cache_adopt(govner_ruleset *rs);
+/* The provinces of the j-th jurisdiction pass as the image holds them (false: compute them). */
+bool cache_jurisdiction(govner_ruleset *rs, size_t j, pass *ps);
 /* Write the image of a ruleset built without one (false: not written; nothing else changes). */
 bool cache_write(const govner_ruleset *rs, const char *path);
 void cache_release(govner_ruleset *rs);
