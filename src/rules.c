@@ -260,30 +260,36 @@ static int find_lexicon(const parser *p, const char *name) {
     return -1;
 }
 
-/* Add lexicon `lx`, the last pushed, to the name index, growing it to stay at most half full. */
-static bool index_lexicon(parser *p, uint32_t lx) {
-    const lexicon *items = p->rs->lexicons.items;
-    size_t n = p->rs->lexicons.len;
+/* Put lexicon i in the name index (which has room). */
+static void index_put(parser *p, uint32_t i) {
+    const char *name = p->rs->lexicons.items[i].name;
+    size_t h = hash_bytes(0, name, strlen(name)) & p->lex_mask;
+    while (p->lex_slots[h])
+        h = (h + 1) & p->lex_mask;
+    p->lex_slots[h] = i + 1;
+}
+
+/* Append lexicon lx to the ruleset and its name index (kept at most half full); *out is its
+ * number. While an image is replayed, the lexicon gets the image's lengths (cache.c). */
+static govner_status push_lexicon(parser *p, lexicon lx, int *out) {
+    if (!VEC_PUSH(&p->rs->lexicons, lx))
+        return nomem(p);
+    uint32_t n = (uint32_t)p->rs->lexicons.len;
     if (!p->lex_slots || n * 2 > p->lex_mask + 1) {
         size_t size = p->lex_slots ? (p->lex_mask + 1) * 2 : 512;
         uint32_t *slots = calloc(size, sizeof *slots);
         if (!slots)
-            return false;
+            return nomem(p);
         free(p->lex_slots);
         p->lex_slots = slots;
         p->lex_mask = size - 1;
-        for (uint32_t i = 0; i + 1 < n; i++) { /* all but lx, added below */
-            size_t h = hash_bytes(0, items[i].name, strlen(items[i].name)) & p->lex_mask;
-            while (p->lex_slots[h])
-                h = (h + 1) & p->lex_mask;
-            p->lex_slots[h] = i + 1;
-        }
+        for (uint32_t i = 0; i + 1 < n; i++)
+            index_put(p, i);
     }
-    size_t h = hash_bytes(0, items[lx].name, strlen(items[lx].name)) & p->lex_mask;
-    while (p->lex_slots[h])
-        h = (h + 1) & p->lex_mask;
-    p->lex_slots[h] = lx + 1;
-    return true;
+    index_put(p, n - 1);
+    *out = (int)n - 1;
+    cache_new_lexicon(p->rs, n - 1);
+    return GOVNER_OK;
 }
 
 static int find_type(const govner_ruleset *rs, const char *name) {
@@ -310,12 +316,7 @@ static int find_pattern(const govner_ruleset *rs, const char *name) {
 static govner_status new_lexicon(parser *p, const token *at, const char *name, bool literal, int *out) {
     if (find_lexicon(p, name) >= 0)
         return tok_error(p, at, "lexicon '%s' is already defined", name);
-    lexicon lx = {.name = name, .file = p->file, .line = at->line, .literal = literal};
-    if (!VEC_PUSH(&p->rs->lexicons, lx) || !index_lexicon(p, (uint32_t)p->rs->lexicons.len - 1))
-        return nomem(p);
-    *out = (int)p->rs->lexicons.len - 1;
-    cache_new_lexicon(p->rs, (uint32_t)*out);
-    return GOVNER_OK;
+    return push_lexicon(p, (lexicon){.name = name, .file = p->file, .line = at->line, .literal = literal}, out);
 }
 
 static int cmp_u32(const void *a, const void *b) {
@@ -482,10 +483,18 @@ static bool starts_prim(const token *t) {
     }
 }
 
-static int capture_index(pparse *pp, const char *name) {
+/* The index of the capture named name[0..len), or -1. */
+static int find_capture(const pparse *pp, const char *name, size_t len) {
     for (size_t i = 0; i < pp->caps.len; i++)
-        if (strcmp(pp->caps.items[i], name) == 0)
+        if (strncmp(pp->caps.items[i], name, len) == 0 && pp->caps.items[i][len] == '\0')
             return (int)i;
+    return -1;
+}
+
+static int capture_index(pparse *pp, const char *name) {
+    int c = find_capture(pp, name, strlen(name));
+    if (c >= 0)
+        return c;
     if (!VEC_PUSH(&pp->caps, name))
         return -1;
     return (int)pp->caps.len - 1;
@@ -730,14 +739,12 @@ static govner_status merge_literals(parser *p, pnode *const *alts, int k, pnode 
     name[n] = '\0';
     int lx = find_lexicon(p, name);
     if (lx < 0) {
-        lexicon merged = {.name = name, .file = p->file, .line = 0, .literal = true};
-        if (!VEC_PUSH(&p->rs->lexicons, merged) || !index_lexicon(p, (uint32_t)p->rs->lexicons.len - 1))
-            return nomem(p);
-        lx = (int)p->rs->lexicons.len - 1;
-        cache_new_lexicon(p->rs, (uint32_t)lx);
+        govner_status st = push_lexicon(p, (lexicon){.name = name, .file = p->file, .line = 0, .literal = true}, &lx);
+        if (st != GOVNER_OK)
+            return st;
         for (int i = 0; i < k; i++) {
             const char *lit = p->rs->lexicons.items[alts[i]->id].name;
-            govner_status st = lexicon_add_literal(p->rs, (uint32_t)lx, lit + 1, strlen(lit) - 2, p->file, 0, p->err);
+            st = lexicon_add_literal(p->rs, (uint32_t)lx, lit + 1, strlen(lit) - 2, p->file, 0, p->err);
             if (st != GOVNER_OK)
                 return st;
         }
@@ -1210,10 +1217,7 @@ static govner_status parse_template(parser *p, const pparse *pp, const token *v,
         const char *close = *q == '{' ? strchr(q, '}') : NULL;
         if (!close)
             continue;
-        int c = -1;
-        for (size_t i = 0; i < pp->caps.len; i++)
-            if (strlen(pp->caps.items[i]) == (size_t)(close - q - 1) && strncmp(pp->caps.items[i], q + 1, (size_t)(close - q - 1)) == 0)
-                c = (int)i;
+        int c = find_capture(pp, q + 1, (size_t)(close - q - 1));
         if (c < 0)
             continue;
         named = true;
@@ -1274,10 +1278,7 @@ static govner_status parse_emit(parser *p, pparse *pp, token *t, token *end, emi
                 VEC_FREE(&attrs);
                 return tok_error(p, t, "the emitted capture comes right after the type");
             }
-            int c = -1;
-            for (size_t i = 0; i < pp->caps.len; i++)
-                if (strcmp(pp->caps.items[i], t->value) == 0)
-                    c = (int)i;
+            int c = find_capture(pp, t->value, strlen(t->value));
             if (c < 0) {
                 VEC_FREE(&attrs);
                 return tok_error(p, t, "unknown capture '%s'", t->value);
@@ -1304,9 +1305,7 @@ static govner_status parse_emit(parser *p, pparse *pp, token *t, token *end, emi
                 return st;
             }
         } else {
-            for (size_t i = 0; i < pp->caps.len; i++)
-                if (strcmp(pp->caps.items[i], v->value) == 0)
-                    a.cap = (int)i;
+            a.cap = find_capture(pp, v->value, strlen(v->value));
             if (a.cap < 0) {
                 VEC_FREE(&attrs);
                 return tok_error(p, v, "unknown capture '%s'", v->value);
