@@ -299,18 +299,17 @@ bool cache_adopt(govner_ruleset *rs) {
     rs->exact_mask = h->exact_slots ? h->exact_slots - 1 : 0;
     rs->exact_used = h->exact_used;
     rs->max_lex_len = h->max_lex_len;
-    c->juris = section(c, off, S_JURIS);
-    c->n_juris = h->n_juris;
-    c->juris_stride = juris_stride(h);
     c->adopted = true;
     return true;
 }
 
 bool cache_jurisdiction(govner_ruleset *rs, size_t j, pass *ps) {
     const lexicon_cache *c = &rs->cache;
-    if (!c->adopted || j >= c->n_juris)
+    if (!c->adopted || j >= c->header->n_juris)
         return false;
-    const image_juris *r = (const image_juris *)((const char *)c->juris + j * c->juris_stride);
+    uint64_t off[N_SECTIONS];
+    layout(c->header, off);
+    const image_juris *r = (const image_juris *)((const char *)section(c, off, S_JURIS) + j * juris_stride(c->header));
     size_t n = rs->entries.len;
     if (r->lex != ps->lex || r->n_provinces > 64)
         return false;

@@ -265,8 +265,6 @@ typedef struct {
     const struct image_lexicon *lexicons;
     bool stale;
     bool adopted;           /* the trie, entries and exact table point into the image */
-    const void *juris;      /* once adopted: the jurisdiction passes' derived data (cache.c) */
-    size_t n_juris, juris_stride;
     void *map;              /* the mapped image; once adopted, the trie and entries point into it */
     size_t map_len;
 } lexicon_cache;
