@@ -133,19 +133,15 @@ static void test_jurisdiction(void **state) {
  * jurisdiction pass; a capture that took no part leaves the attribute out. */
 static void test_template(void **state) {
     (void)state;
-    govner_error err;
-    govner_ruleset *rs = rules_from("layer names place organization\n"
-                                    "lexicon place\n  湖南\tlevel=province code=430000 full=湖南省 short=湖南\n"
-                                    "lexicon body\n  林业局\n  教育厅\n"
-                                    "phase lexical\n"
-                                    "rule place\n  match p=@place\n  emit place p\n"
-                                    "rule org\n  match o=(\"省\" b=@body | \"市\" @body)\n"
-                                    "  emit organization o resolved=\"{province}{b}\" of=\"{b}, {o}\"\n"
-                                    "phase document\n"
-                                    "jurisdiction @place\n",
-                                    &err, NULL);
-    if (!rs)
-        fail_msg("%s:%d:%d: %s", err.file, err.line, err.column, err.message);
+    govner_ruleset *rs = must_load("layer names place organization\n"
+                                   "lexicon place\n  湖南\tlevel=province code=430000 full=湖南省 short=湖南\n"
+                                   "lexicon body\n  林业局\n  教育厅\n"
+                                   "phase lexical\n"
+                                   "rule place\n  match p=@place\n  emit place p\n"
+                                   "rule org\n  match o=(\"省\" b=@body | \"市\" @body)\n"
+                                   "  emit organization o resolved=\"{province}{b}\" of=\"{b}, {o}\"\n"
+                                   "phase document\n"
+                                   "jurisdiction @place\n");
     govner_matcher *m = govner_matcher_new(rs);
     match_ok(m, "湖南：省林业局、市教育厅");
     const govner_entity *o = find_entity(m, "organization", "省林业局");
