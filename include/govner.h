@@ -70,7 +70,7 @@ typedef struct govner_ruleset govner_ruleset;
 GOVNER_EXPORT govner_ruleset *govner_ruleset_load(const char *path, govner_error *err);
 
 /* As govner_ruleset_load, keeping the compiled lexicons (most of the load time) in an image file
- * in `cache_dir`, which is created if missing: a later load of the same rules maps the image
+ * in `cache_dir`, which is created if missing: a later load of the same rules reads the image
  * instead of building them. cache_dir NULL: $GOVNER_CACHE_DIR (set but empty: no cache), else
  * $XDG_CACHE_HOME/govner, else $HOME/.cache/govner. An image is used only while every rule and
  * lexicon file it was built from, and the library, are unchanged (device, inode, size, times);

@@ -1,5 +1,5 @@
 /* cache.c - the compiled-lexicon cache: the trie and lexicon entries of a ruleset kept in a file,
- * so that loading the same rules again maps them instead of building them (nine tenths of the
+ * so that loading the same rules again reads them instead of building them (nine tenths of the
  * load time goes to reading lexicons into the trie).
  *
  * An image is valid for the files it was built from. It records the identity (device, inode,
@@ -190,6 +190,29 @@ static const void *section(const lexicon_cache *c, const uint64_t off[N_SECTIONS
     return (const char *)c->map + sizeof(image_header) + off[s];
 }
 
+/* The whole file into memory aligned for huge pages where the system gives them (the trie's
+ * table is read all over by the scan), or NULL. */
+static void *image_read(int fd, size_t len) {
+    size_t align = 1u << 21, alloc = (len + align - 1) & ~(align - 1);
+    void *p = aligned_alloc(align, alloc);
+    if (!p)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, alloc, MADV_HUGEPAGE);
+#endif
+    for (size_t got = 0; got < len;) {
+        ssize_t k = pread(fd, (char *)p + got, len - got, (off_t)got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            free(p);
+            return NULL;
+        }
+        got += (size_t)k;
+    }
+    return p;
+}
+
 bool cache_open(govner_ruleset *rs, const char *path) {
     lexicon_cache *c = &rs->cache;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -208,15 +231,17 @@ bool cache_open(govner_ruleset *rs, const char *path) {
               h.payload_len == (uint64_t)st.st_size - sizeof h && h.n_slots && (h.n_slots & (h.n_slots - 1)) == 0 &&
               (h.exact_slots & (h.exact_slots - 1)) == 0 && h.n_entries < INT32_MAX && h.strings_len &&
               counts_fit(&h) && layout(&h, off) == h.payload_len;
-    void *map = ok ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) : MAP_FAILED;
+    /* Read, not mapped: a mapping would die (SIGBUS) if the file were truncated in place while
+     * govner runs (cp over it, a full disk); our writers rename, but others may not. */
+    void *map = ok ? image_read(fd, (size_t)st.st_size) : NULL;
     close(fd);
-    if (map == MAP_FAILED)
+    if (!map)
         return false;
     c->map = map;
     c->map_len = (size_t)st.st_size;
     const unsigned char *payload = (const unsigned char *)map + sizeof h;
     if (image_checksum(&h, payload) != h.checksum || payload[off[S_STRINGS] + h.strings_len - 1] != '\0') {
-        munmap(map, c->map_len);
+        free(map);
         c->map = NULL;
         c->map_len = 0;
         return false;
@@ -333,8 +358,7 @@ bool cache_jurisdiction(govner_ruleset *rs, size_t j, pass *ps) {
 
 void cache_release(govner_ruleset *rs) {
     lexicon_cache *c = &rs->cache;
-    if (c->map)
-        munmap(c->map, c->map_len);
+    free(c->map);
     VEC_FREE(&c->read);
     memset(c, 0, sizeof *c);
 }

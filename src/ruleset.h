@@ -265,7 +265,7 @@ typedef struct {
     const struct image_lexicon *lexicons;
     bool stale;
     bool adopted;           /* the trie, entries and exact table point into the image */
-    void *map;              /* the mapped image; once adopted, the trie and entries point into it */
+    void *map;              /* the image, read into memory; once adopted, the trie and entries point into it */
     size_t map_len;
 } lexicon_cache;
 

@@ -196,6 +196,18 @@ static void test_damaged_image_ignored(void **state) {
     govner_ruleset_free(load_cached(fx, true));
 }
 
+static void test_image_truncated_while_in_use(void **state) {
+    fixture *fx = *state;
+    govner_ruleset_free(load_cached(fx, false));
+    govner_ruleset *rs = load_cached(fx, true);
+    /* Another program empties the image in place (cp over it, a full disk) while a ruleset built
+     * from it is in use: the ruleset holds its own copy and goes on (a mapping would fault). */
+    damage(fx->image, 0, true);
+    assert_same_as_built(fx, rs);
+    govner_ruleset_free(rs);
+    govner_ruleset_free(load_cached(fx, false));
+}
+
 /* A file whose times have no fraction of a second, set this second, may change again unseen
  * (a file system of whole seconds): no image is written until the second is past. */
 static void test_racy_file_not_cached(void **state) {
@@ -283,6 +295,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_changed_lexicon_rebuilds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changed_rules_rebuild, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_image_ignored, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_image_truncated_while_in_use, setup, teardown),
         cmocka_unit_test_setup_teardown(test_racy_file_not_cached, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_cache_directory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shipped_rules, setup, teardown),
