@@ -884,7 +884,8 @@ static bool first_set(const govner_ruleset *rs, const pnode *n, u32_vec *lex, u3
          * follows gives none (&%latin /regex/). */
         const pnode *look = NULL;
         size_t n_lex = lex->len, n_ent = ent->len, n_cls = cls->len;
-        for (int i = 0; i < n->n_kids; i++) {
+        int i = 0;
+        for (; i < n->n_kids; i++) {
             const pnode *k = n->kids[i];
             if (!look && k->kind == P_LOOK && !k->neg && !nullable(k->kids[0])) {
                 look = k->kids[0];
@@ -895,6 +896,10 @@ static bool first_set(const govner_ruleset *rs, const pnode *n, u32_vec *lex, u3
             if (!nullable(k))
                 return true;
         }
+        /* Every element may match empty (lookarounds, optional parts): the sequence is nullable,
+         * and its caller goes on to what follows, as for a single lookaround. */
+        if (i == n->n_kids)
+            return true;
         if (!look)
             return false;
         lex->len = n_lex, ent->len = n_ent, cls->len = n_cls;

@@ -492,6 +492,31 @@ static void test_where_rules_start(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* A match that opens with lookarounds in sequence, or alternatives of such sequences, still starts
+ * where its first consuming element does (it was tried at every position: org.gazetteer, 2x
+ * the instructions of the whole rule set), and the lookarounds still decide. */
+static void test_lookaround_sequences_keep_anchor(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("lexicon org\n  财经大学\n  工商总局\n"
+                                   "lexicon juris\n  中央\n  国家\n"
+                                   "lexicon country\n  中国\n"
+                                   "rule o\n  match o=((<!\"说\" (<!@juris | <=@country) | &\"工\") @org)\n"
+                                   "  emit organization o\n");
+    const rule *ru = &rs->phases.items[0].rules[0];
+    assert_false(ru->anywhere);
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "财经大学");
+    assert_non_null(find_entity(m, "organization", "财经大学"));
+    match_ok(m, "中央财经大学");
+    assert_null(find_entity(m, "organization", "财经大学"));
+    match_ok(m, "中国财经大学");
+    assert_non_null(find_entity(m, "organization", "财经大学"));
+    match_ok(m, "国家工商总局");
+    assert_non_null(find_entity(m, "organization", "工商总局")); /* by the other alternative */
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 /* The same with the match at every offset around the 64-position words of the bit planes: the
  * left context before a word's first position, the requirement in the next word. */
 static void test_rules_across_plane_words(void **state) {
@@ -627,6 +652,7 @@ int main(void) {
         cmocka_unit_test(test_many_anchors_and_classes),
         cmocka_unit_test(test_anchor_bits_past_64),
         cmocka_unit_test(test_where_rules_start),
+        cmocka_unit_test(test_lookaround_sequences_keep_anchor),
         cmocka_unit_test(test_rules_across_plane_words),
         cmocka_unit_test(test_entries_of_one_and_several_lexicons),
         cmocka_unit_test(test_sequence_contexts),
