@@ -848,7 +848,7 @@ static bool last_set(const govner_ruleset *rs, const pnode *n, u32_vec *lex, u32
             if (!nullable(n->kids[i]))
                 return true;
         }
-        return false;
+        return true; /* every element may match empty: nullable, what comes before decides */
     case P_ALT:
         for (int i = 0; i < n->n_kids; i++)
             if (!last_set(rs, n->kids[i], lex, ent, cls, ok))

@@ -515,6 +515,18 @@ static void test_lookaround_sequences_keep_anchor(void **state) {
     assert_non_null(find_entity(m, "organization", "工商总局")); /* by the other alternative */
     govner_matcher_free(m);
     govner_ruleset_free(rs);
+    /* The same in a left context, read backwards: it ends with the city. */
+    rs = load_with("lexicon city\n  长沙\n"
+                   "rule s\n  left @city (<!\"说\" <!\"讲\" | \"的\")\n  match o=(%han \"站\")\n"
+                   "  emit organization o\n");
+    assert_true(rs->phases.items[0].rules[0].left_anchored);
+    m = govner_matcher_new(rs);
+    match_ok(m, "长沙南站，长沙的西站，北站");
+    assert_non_null(find_entity(m, "organization", "南站"));
+    assert_non_null(find_entity(m, "organization", "西站"));
+    assert_null(find_entity(m, "organization", "北站"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
 }
 
 /* The same with the match at every offset around the 64-position words of the bit planes: the
