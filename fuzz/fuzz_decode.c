@@ -1,4 +1,4 @@
-/* fuzz_decode.c - libFuzzer target: the input decoder (UTF-8, GB18030 detection, repair). */
+/* fuzz_decode.c - libFuzzer target: the input decoder (UTF-8, UTF-16/UTF-32 by byte order mark, GB18030 detection, repair). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -144,6 +144,43 @@ check "GBK file detected" grep -q '"encoding":"gb18030"' "$tmp/gbk.jsonl"
 check "GBK file: entities found" grep -q '许达哲' "$tmp/gbk.jsonl"
 g --encoding GBK < "$tmp/gbk.txt" > "$tmp/gbk2.json"
 check "--encoding forces a decoder" grep -q '许达哲' "$tmp/gbk2.json"
+# UTF-16 and UTF-32 with a byte order mark (Windows "Unicode" files): detected, whole files, stdin
+# and --lines (the stream converted whole; lines numbered as in the text; -j 2 gives the same)
+printf '省委书记许达哲出席会议。\n省长毛伟明讲话。\n' > "$tmp/u8.txt"
+for enc in UTF-16LE UTF-16BE UTF-32LE UTF-32BE; do
+    case $enc in
+        UTF-16LE) bom='\377\376' ;; UTF-16BE) bom='\376\377' ;;
+        UTF-32LE) bom='\377\376\000\000' ;; UTF-32BE) bom='\000\000\376\377' ;;
+    esac
+    lower=$(echo "$enc" | tr 'A-Z' 'a-z')
+    { printf "$bom"; iconv -f UTF-8 -t "$enc" "$tmp/u8.txt"; } > "$tmp/$enc.txt"
+    g "$tmp/$enc.txt" > "$tmp/$enc.json"
+    check "$enc with a BOM, a file: detected, entities found" sh -c "grep -q '\"encoding\":\"$lower\"' '$tmp/$enc.json' && grep -q '\"text\":\"毛伟明\"' '$tmp/$enc.json'"
+    g --lines < "$tmp/$enc.txt" > "$tmp/$enc.lines"
+    check "$enc with a BOM, --lines: two lines, numbered" sh -c "[ \$(wc -l < '$tmp/$enc.lines') -eq 2 ] && grep -q '^{\"line\":2,\"encoding\":\"$lower\".*毛伟明' '$tmp/$enc.lines'"
+    g --lines -j 2 "$tmp/$enc.txt" | sed 's/^{"source":"[^"]*",/{/' > "$tmp/$enc.lines2"
+    check "$enc with a BOM, --lines FILE -j 2: the same lines" cmp -s "$tmp/$enc.lines" "$tmp/$enc.lines2"
+done
+g < "$tmp/UTF-16LE.txt" > "$tmp/u16.json"
+check "UTF-16 with a BOM on stdin: offsets into the decoded text" python3 - "$tmp/u16.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+text = "省委书记许达哲出席会议。\n省长毛伟明讲话。\n"
+assert d["encoding"] == "utf-16le"
+for e in d["entities"]:
+    assert text[e["start"]:e["end"]] == e["text"], e
+    assert text.encode("utf-8")[e["byte_start"]:e["byte_end"]].decode("utf-8") == e["text"], e
+PY
+iconv -f UTF-8 -t UTF-16LE "$tmp/u8.txt" > "$tmp/in/nobom16.txt"
+g "$tmp/in/nobom16.txt" > /dev/null 2> "$tmp/nobom.err"
+check "UTF-16 without a BOM: the message asks for --encoding" grep -q -e '--encoding' "$tmp/nobom.err"
+printf '省委书记许达哲出席会议' | iconv -f UTF-8 -t UTF-16LE > "$tmp/nonl16.txt"
+g "$tmp/nonl16.txt" > /dev/null 2> "$tmp/nonl16.err"
+check "UTF-16 without a BOM or NUL bytes: the warning asks for --encoding" grep -q 'name it with --encoding' "$tmp/nonl16.err"
+check "UTF-16 without a BOM, --encoding UTF-16LE: read" sh -c "g() { '$govner' --rules '$rules' \"\$@\"; }; g --encoding UTF-16LE '$tmp/in/nobom16.txt' | grep -q '许达哲'"
+{ printf '\377\376'; printf 'x'; } > "$tmp/odd16.txt"
+g --lines "$tmp/odd16.txt" > "$tmp/odd16.out" 2> "$tmp/odd16.err"
+check "--lines: a BOM before bytes that are not UTF-16: an error, exit 1" sh -c "[ $? -eq 1 ] && grep -q 'byte order mark' '$tmp/odd16.err'"
 head -c 4096 /dev/zero > "$tmp/in/binary.bin"
 g "$tmp/in/binary.bin" > /dev/null 2> "$tmp/bin.err"
 check "binary file: skipped with a message, exit 1" sh -c "[ $? -eq 1 ] && grep -q 'binary file' '$tmp/bin.err'"

@@ -1,4 +1,5 @@
-/* input.c - reading documents: whole files, encodings (UTF-8, GB18030/GBK) and repair of bad bytes. */
+/* input.c - reading documents: whole files, encodings (UTF-8, GB18030/GBK, UTF-16 and UTF-32 with a
+ * byte order mark) and repair of bad bytes. */
 #include "input.h"
 
 #include <errno.h>
@@ -86,11 +87,124 @@ static char *convert(const char *from, const char *text, size_t len, size_t *out
     return out;
 }
 
-/* Valid UTF-8 is taken as UTF-8. Otherwise, text that decodes entirely as GB18030 (a superset of
- * GBK and GB2312, so every older Chinese archive) is converted. Anything else is UTF-8 with bad
- * bytes replaced by U+FFFD. */
+/* The byte order mark that begins `raw`, if it is UTF-16's or UTF-32's: its length, and the iconv
+ * name (byte order explicit) and the name we report. 0 when there is none. UTF-32LE's mark begins
+ * like UTF-16LE's, so it is tried first. */
+static size_t unicode_bom(const char *raw, size_t len, const char **iconv_name, const char **label) {
+    static const struct {
+        const char *mark;
+        size_t len;
+        const char *iconv_name, *label;
+    } boms[] = {
+        {"\xFF\xFE\x00\x00", 4, "UTF-32LE", "utf-32le"},
+        {"\x00\x00\xFE\xFF", 4, "UTF-32BE", "utf-32be"},
+        {"\xFF\xFE", 2, "UTF-16LE", "utf-16le"},
+        {"\xFE\xFF", 2, "UTF-16BE", "utf-16be"},
+    };
+    for (size_t i = 0; i < sizeof boms / sizeof *boms; i++)
+        if (len >= boms[i].len && memcmp(raw, boms[i].mark, boms[i].len) == 0) {
+            *iconv_name = boms[i].iconv_name;
+            *label = boms[i].label;
+            return boms[i].len;
+        }
+    return 0;
+}
+
+bool has_unicode_bom(const char *raw, size_t len) {
+    const char *iconv_name, *label;
+    return unicode_bom(raw, len, &iconv_name, &label) > 0;
+}
+
+const char *stream_unicode_bom(FILE *f, const char **iconv_name) {
+    int c1 = getc(f);
+    if (c1 != 0xFF && c1 != 0xFE && c1 != 0x00) {
+        if (c1 != EOF)
+            ungetc(c1, f);
+        return NULL;
+    }
+    char head[4] = {(char)c1};
+    size_t n = 1;
+    int c;
+    while (n < 4 && (c = getc(f)) != EOF)
+        head[n++] = (char)c;
+    const char *label;
+    size_t bom = unicode_bom(head, n, iconv_name, &label);
+    /* What was read past the mark goes back (glibc takes back several characters). */
+    for (size_t i = n; i > bom; i--)
+        if (ungetc((unsigned char)head[i - 1], f) == EOF)
+            return NULL;
+    return bom ? label : NULL;
+}
+
+int read_converted(FILE *f, const char *iconv_name, char **out, size_t *out_len) {
+    char *raw;
+    size_t len;
+    int e = read_all(f, &raw, &len);
+    if (e)
+        return e;
+    *out = convert(iconv_name, raw, len, out_len);
+    free(raw);
+    return *out ? 0 : EILSEQ;
+}
+
+/* NUL characters are text the writers cannot carry: each becomes U+FFFD, counted in *n_bad, in
+ * the malloc'd NUL-terminated *text of *len bytes. False when out of memory (*text unchanged). */
+static bool replace_nuls(char **text, size_t *len, size_t *n_bad) {
+    char *t = *text;
+    for (size_t i = 0; i < *len; i++)
+        if (t[i] == '\0') {
+            char *grown = realloc(t, *len + 3);
+            if (!grown) {
+                *text = t;
+                return false;
+            }
+            t = grown;
+            memmove(t + i + 3, t + i + 1, *len - i);
+            memcpy(t + i, "\xEF\xBF\xBD", 3);
+            *len += 2;
+            (*n_bad)++;
+            i += 2;
+        }
+    *text = t;
+    return true;
+}
+
+/* Control characters other than tab, line and page breaks: text has none, but bytes of another
+ * encoding read as GB18030 (UTF-16 without its byte order mark: 省 is 01 77) give them. */
+static bool has_stray_controls(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') || c == 0x7F)
+            return true;
+    }
+    return false;
+}
+
+/* Valid UTF-8 is taken as UTF-8. Otherwise, text that begins with UTF-16's or UTF-32's byte order
+ * mark (what Windows tools save as "Unicode") is converted from it, and text that decodes entirely
+ * as GB18030 (a superset of GBK and GB2312, so every older Chinese archive) is converted. Anything
+ * else is UTF-8 with bad bytes replaced by U+FFFD. */
 int decode_text(char *raw, size_t len, const char *forced, decoded *d) {
     memset(d, 0, sizeof *d);
+    const char *bom_iconv, *bom_label;
+    size_t bom = forced ? 0 : unicode_bom(raw, len, &bom_iconv, &bom_label);
+    if (bom) {
+        size_t n;
+        char *conv = convert(bom_iconv, raw + bom, len - bom, &n);
+        if (conv) {
+            if (!replace_nuls(&conv, &n, &d->n_bad)) {
+                free(conv);
+                return ENOMEM;
+            }
+            if (d->n_bad)
+                d->first_bad = bom; /* where in the raw bytes is not known after conversion */
+            d->text = conv;
+            d->len = n;
+            d->owned = true;
+            d->encoding = bom_label;
+            return 0;
+        }
+    }
     size_t skip = 0;
     if (len >= 3 && memcmp(raw, "\xEF\xBB\xBF", 3) == 0 && (!forced || strcmp(forced, "utf-8") == 0))
         skip = 3;
@@ -109,6 +223,10 @@ int decode_text(char *raw, size_t len, const char *forced, decoded *d) {
         if (!forced && !nul) {
             size_t n;
             char *conv = convert("GB18030", raw, len, &n);
+            if (conv && has_stray_controls(conv, n)) {
+                free(conv); /* bytes of another encoding that GB18030 happens to accept */
+                conv = NULL;
+            }
             if (conv) {
                 d->text = conv;
                 d->len = n;
@@ -121,21 +239,10 @@ int decode_text(char *raw, size_t len, const char *forced, decoded *d) {
         char *rep = govner_utf8_repair(raw + skip, len - skip, &d->len, &d->n_bad);
         if (!rep)
             return ENOMEM;
-        /* NUL bytes are text the writers cannot carry: replaced like invalid bytes. */
-        for (size_t i = 0; i < d->len; i++)
-            if (rep[i] == '\0') {
-                char *grown = realloc(rep, d->len + 3);
-                if (!grown) {
-                    free(rep);
-                    return ENOMEM;
-                }
-                rep = grown;
-                memmove(rep + i + 3, rep + i + 1, d->len - i);
-                memcpy(rep + i, "\xEF\xBF\xBD", 3);
-                d->len += 2;
-                d->n_bad++;
-                i += 2;
-            }
+        if (!replace_nuls(&rep, &d->len, &d->n_bad)) {
+            free(rep);
+            return ENOMEM;
+        }
         d->text = rep;
         d->owned = true;
         d->encoding = "utf-8";

@@ -24,6 +24,17 @@ typedef struct {
  * iconv encoding name or NULL to detect. Returns 0, EINVAL (unknown encoding), EILSEQ (not in the
  * forced encoding) or ENOMEM. */
 int decode_text(char *raw, size_t len, const char *forced, decoded *d);
+
+/* Does raw begin with UTF-16's or UTF-32's byte order mark? */
+bool has_unicode_bom(const char *raw, size_t len);
+
+/* Does stream f begin with UTF-16's or UTF-32's byte order mark? Then the mark is consumed, the
+ * encoding's iconv name set and the name to report returned; else NULL and nothing consumed. */
+const char *stream_unicode_bom(FILE *f, const char **iconv_name);
+
+/* The rest of f converted from `iconv_name` to UTF-8 (malloc'd, NUL-terminated). Returns 0, EILSEQ
+ * (not valid in that encoding) or an errno value. */
+int read_converted(FILE *f, const char *iconv_name, char **out, size_t *out_len);
 void decoded_free(decoded *d);
 
 #endif

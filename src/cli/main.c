@@ -243,6 +243,10 @@ typedef struct {
 
 /* Match raw bytes named `source` and render them (or, when `stream` is set and the format is JSON,
  * write them there at once); on failure set r->error. */
+/* The encoding a --lines stream was converted from as a whole (UTF-16 or UTF-32 with a byte order
+ * mark), reported for each of its lines; NULL for other input. Set before the workers start. */
+static const char *stream_encoding;
+
 static void process_text_to(govner_matcher *m, char *raw, size_t len, const char *source, const char *prefix_extra,
                             result *r, FILE *stream) {
     decoded d;
@@ -253,8 +257,11 @@ static void process_text_to(govner_matcher *m, char *raw, size_t len, const char
             r->error = NULL;
         return;
     }
-    if (d.n_bad && asprintf(&r->warning, "%s: %zu invalid UTF-8 sequence(s) or NUL byte(s) replaced by U+FFFD, first at byte %zu",
-                            source, d.n_bad, d.first_bad) < 0)
+    /* Many bad bytes: the text is most likely in another encoding (UTF-16 without its byte order
+     * mark, Big5, Shift JIS...), which only the user can name. */
+    if (d.n_bad && asprintf(&r->warning, "%s: %zu invalid UTF-8 sequence(s) or NUL byte(s) replaced by U+FFFD, first at byte %zu%s",
+                            source, d.n_bad, d.first_bad,
+                            d.n_bad * 16 > len ? " (is the text in another encoding? name it with --encoding)" : "") < 0)
         r->warning = NULL;
     govner_error err;
     if (govner_match(m, d.text + d.offset, d.len, &err) != GOVNER_OK) {
@@ -264,10 +271,11 @@ static void process_text_to(govner_matcher *m, char *raw, size_t len, const char
         return;
     }
     /* prefix_extra, then "encoding" (no printf: this runs once per line of --lines). */
+    const char *encoding = stream_encoding ? stream_encoding : d.encoding;
     text_buf pre = {0};
     bool built = VEC_RESERVE(&pre, PREFIX_ROOM) &&
                  (!prefix_extra || (buf_put(&pre, prefix_extra, strlen(prefix_extra)) && BUF_LIT(&pre, ","))) &&
-                 BUF_LIT(&pre, "\"encoding\":\"") && buf_put(&pre, d.encoding, strlen(d.encoding)) &&
+                 BUF_LIT(&pre, "\"encoding\":\"") && buf_put(&pre, encoding, strlen(encoding)) &&
                  BUF_LIT(&pre, "\",");
     if (!built)
         VEC_FREE(&pre);
@@ -468,6 +476,8 @@ typedef struct {
 /* Binary data, not a document: NUL bytes in more than 1% of the first 64 KiB. A stray NUL in a text
  * is only replaced (see input.c). */
 static bool looks_binary(const char *raw, size_t len) {
+    if (opt.encoding || has_unicode_bom(raw, len))
+        return false; /* UTF-16 and UTF-32 are full of NUL bytes */
     size_t n = len < 65536 ? len : 65536, nul = 0;
     for (size_t i = 0; i < n; i++)
         nul += raw[i] == '\0';
@@ -491,7 +501,7 @@ static void process_job(govner_matcher *m, const job *j, result *r) {
         return;
     }
     if (looks_binary(raw, len)) {
-        if (asprintf(&r->error, "%s: binary file (many NUL bytes), skipped", j->path) < 0)
+        if (asprintf(&r->error, "%s: binary file (many NUL bytes; UTF-16 without a byte order mark needs --encoding UTF-16LE or UTF-16BE), skipped", j->path) < 0)
             r->error = NULL;
         free(raw);
         return;
@@ -781,6 +791,8 @@ static void block_free(line_block *b) {
  * caller that writes a line and waits for the answer gets it: a block ends where the input pauses,
  * and the output is flushed before govner waits for more. */
 static bool input_pending(FILE *f) {
+    if (fileno(f) < 0)
+        return true; /* a stream in memory (converted input) never waits */
 #ifdef __GLIBC__
     if (f->_IO_read_ptr < f->_IO_read_end)
         return true;
@@ -1035,6 +1047,36 @@ static int run_lines(const govner_ruleset *rs, FILE *f, const char *source, bool
     return failures;
 }
 
+/* --lines over f: input that begins with UTF-16's or UTF-32's byte order mark (and no --encoding)
+ * is converted whole first - its lines cannot be told apart in the raw bytes - and then read as
+ * UTF-8 lines from memory. Other input is read line by line as it comes. */
+static int run_lines_input(const govner_ruleset *rs, FILE *f, const char *source, bool *io_error) {
+    const char *iconv_name;
+    const char *label = opt.encoding ? NULL : stream_unicode_bom(f, &iconv_name);
+    if (!label)
+        return run_lines(rs, f, source, io_error);
+    char *text;
+    size_t len;
+    int e = read_converted(f, iconv_name, &text, &len);
+    if (e) {
+        errorf("%s: %s", source ? source : "stdin", e == EILSEQ ? "not valid in the encoding its byte order mark names" : strerror(e));
+        return 1;
+    }
+    int failures = 0;
+    FILE *mem = len ? fmemopen(text, len, "r") : NULL;
+    if (len && !mem) {
+        errorf("%s: %s", source ? source : "stdin", strerror(errno));
+        failures = 1;
+    } else if (mem) {
+        stream_encoding = label;
+        failures = run_lines(rs, mem, source, io_error);
+        stream_encoding = NULL;
+        fclose(mem);
+    }
+    free(text);
+    return failures;
+}
+
 /* Section - check ------------------------------------------------------------------------------- */
 
 static void report_example(void *ctx, const char *file, int line, const char *message) {
@@ -1154,7 +1196,7 @@ int main(int argc, char **argv) {
     if (check) {
         code = cmd_check(rs);
     } else if (stdin_doc && opt.lines) {
-        if (run_lines(rs, stdin, NULL, &io_error))
+        if (run_lines_input(rs, stdin, NULL, &io_error))
             code = EXIT_PARTIAL;
     } else if (stdin_doc) {
         char *raw;
@@ -1190,7 +1232,7 @@ int main(int argc, char **argv) {
                 code = EXIT_PARTIAL;
                 continue;
             }
-            if (run_lines(rs, f, inputs.items[i], &io_error))
+            if (run_lines_input(rs, f, inputs.items[i], &io_error))
                 code = EXIT_PARTIAL;
             if (f != stdin)
                 fclose(f);
