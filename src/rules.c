@@ -1036,6 +1036,26 @@ static int req_rank(const req_found *q, bool at_anchor) {
     return q->cls.len ? 1 : q->lex.len ? 2 : 3;
 }
 
+static bool single_characters(const govner_ruleset *rs, const req_found *q) {
+    if (q->ent.len || q->cls.len || !q->lex.len)
+        return false;
+    for (size_t i = 0; i < q->lex.len; i++) {
+        const lexicon *l = &rs->lexicons.items[q->lex.items[i]];
+        if (l->literal || l->max_length != 1)
+            return false;
+    }
+    return true;
+}
+
+static bool all_literal(const govner_ruleset *rs, const req_found *q) {
+    if (q->ent.len || q->cls.len || !q->lex.len)
+        return false;
+    for (size_t i = 0; i < q->lex.len; i++)
+        if (!rs->lexicons.items[q->lex.items[i]].literal)
+            return false;
+    return true;
+}
+
 /* What starts `what` (the element itself, or a positive lookahead's pattern), required at offsets
  * [lo, hi]: kept in *best when it ranks above what is there. */
 static void offer_requirement(const govner_ruleset *rs, const pnode *what, bool look, int lo, len_bound hi,
@@ -1043,7 +1063,10 @@ static void offer_requirement(const govner_ruleset *rs, const pnode *what, bool 
     req_found q = {.lo = lo, .hi = hi};
     if (first_set(rs, what, &q.lex, &q.ent, &q.cls, ok) && !nullable(what)) {
         q.rank = req_rank(&q, !look && bound_zero(&hi));
-        if (q.rank > best->rank) {
+        /* Between lexicons, literals the rule spells out ("、", "同志") are rarer in text than a
+         * lexicon of characters of a kind (given-name characters), which is almost a class. */
+        if (q.rank > best->rank ||
+            (q.rank == 2 && best->rank == 2 && all_literal(rs, &q) && single_characters(rs, best))) {
             req_clear(best);
             *best = q;
             return;
