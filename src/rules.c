@@ -1036,6 +1036,16 @@ static int req_rank(const req_found *q, bool at_anchor) {
     return q->cls.len ? 1 : q->lex.len ? 2 : 3;
 }
 
+/* Lexicons with no one-character entry: words are rarer than characters. */
+static bool words_only(const govner_ruleset *rs, const req_found *q) {
+    if (q->ent.len || q->cls.len || !q->lex.len)
+        return false;
+    for (size_t i = 0; i < q->lex.len; i++)
+        if (rs->lexicons.items[q->lex.items[i]].has_single)
+            return false;
+    return true;
+}
+
 static bool single_characters(const govner_ruleset *rs, const req_found *q) {
     if (q->ent.len || q->cls.len || !q->lex.len)
         return false;
@@ -1066,7 +1076,8 @@ static void offer_requirement(const govner_ruleset *rs, const pnode *what, bool 
         /* Between lexicons, literals the rule spells out ("、", "同志") are rarer in text than a
          * lexicon of characters of a kind (given-name characters), which is almost a class. */
         if (q.rank > best->rank ||
-            (q.rank == 2 && best->rank == 2 && all_literal(rs, &q) && single_characters(rs, best))) {
+            (q.rank == 2 && best->rank == 2 && all_literal(rs, &q) && single_characters(rs, best)) ||
+            (q.rank == 2 && best->rank == 2 && words_only(rs, &q) && !words_only(rs, best))) {
             req_clear(best);
             *best = q;
             return;
