@@ -241,12 +241,12 @@ typedef struct {
     bool write_failed;  /* streamed output could not be written */
 } result;
 
-/* Match raw bytes named `source` and render them (or, when `stream` is set and the format is JSON,
- * write them there at once); on failure set r->error. */
 /* The encoding a --lines stream was converted from as a whole (UTF-16 or UTF-32 with a byte order
  * mark), reported for each of its lines; NULL for other input. Set before the workers start. */
 static const char *stream_encoding;
 
+/* Match raw bytes named `source` and render them (or, when `stream` is set and the format is JSON,
+ * write them there at once); on failure set r->error. */
 static void process_text_to(govner_matcher *m, char *raw, size_t len, const char *source, const char *prefix_extra,
                             result *r, FILE *stream) {
     decoded d;
