@@ -1074,9 +1074,12 @@ static void offer_requirement(const govner_ruleset *rs, const pnode *what, bool 
     if (first_set(rs, what, &q.lex, &q.ent, &q.cls, ok) && !nullable(what)) {
         q.rank = req_rank(&q, !look && bound_zero(&hi));
         /* Between lexicons, literals the rule spells out ("、", "同志") are rarer in text than a
-         * lexicon of characters of a kind (given-name characters), which is almost a class. */
+         * lexicon of characters of a kind (given-name characters), which is almost a class; so is
+         * a context of lexicons and classes (what may follow a name: verbs, punctuation), and
+         * lexicons of words are rarer than lexicons with characters. */
         if (q.rank > best->rank ||
             (q.rank == 2 && best->rank == 2 && all_literal(rs, &q) && single_characters(rs, best)) ||
+            (q.rank == 1 && q.lex.len && best->rank == 2 && single_characters(rs, best)) ||
             (q.rank == 2 && best->rank == 2 && words_only(rs, &q) && !words_only(rs, best))) {
             req_clear(best);
             *best = q;

@@ -365,27 +365,35 @@ static void test_requirements_change_nothing(void **state) {
     govner_ruleset_free(rs);
 }
 
-/* The requirement chosen among lexicons: a literal the rule spells out rather than a lexicon of
- * single characters (which holds almost everywhere), and a lexicon of words rather than one with
- * characters; the matches are the same either way. */
+/* The requirement chosen among lexicons: a literal the rule spells out, or a context of lexicons and
+ * classes, rather than a lexicon of single characters (which holds almost everywhere), and a lexicon
+ * of words rather than one with characters; the matches are the same either way. */
 static void test_requirement_prefers_rarer_lexicons(void **state) {
     (void)state;
     govner_ruleset *rs = load_with("lexicon given\n  明\n  强\n  华\n"
                                    "lexicon chars_and_words\n  等\n  等人\n"
                                    "lexicon words\n  同志\n  先生\n"
                                    "rule list\n  match n=(@surname @given) \"、\" n=(@surname @given)\n  emit person n\n"
-                                   "rule titled\n  match n=(@surname @given) @chars_and_words? @words\n  emit person n\n");
+                                   "rule titled\n  match n=(@surname @given) @chars_and_words? @words\n  emit person n\n"
+                                   "class digit /[0-9]/\n"
+                                   "rule said\n  match n=(@surname @given)\n  right @verb | %digit\n  emit person n\n");
     const rule *list = &rs->phases.items[0].rules[0], *titled = &rs->phases.items[0].rules[1];
+    const rule *said = &rs->phases.items[0].rules[2];
+    /* A context of lexicons and classes after the name also outranks the given-name characters. */
+    assert_true(said->has_req);
+    assert_int_equal(said->n_req_lex, 1);
+    assert_int_equal(said->n_req_class, 1);
     assert_true(list->has_req && titled->has_req);
     assert_int_equal(list->n_req_lex, 1);
     assert_true(rs->lexicons.items[list->req_lex[0]].literal); /* "、", not @given */
     assert_int_equal(titled->n_req_lex, 1);
     assert_string_equal(rs->lexicons.items[titled->req_lex[0]].name, "words");
     govner_matcher *m = govner_matcher_new(rs);
-    match_ok(m, "王明、李强，王华同志");
+    match_ok(m, "王明、李强，王华同志，王强说");
     assert_non_null(find_entity(m, "person", "王明"));
     assert_non_null(find_entity(m, "person", "李强"));
     assert_non_null(find_entity(m, "person", "王华"));
+    assert_non_null(find_entity(m, "person", "王强"));
     govner_matcher_free(m);
     govner_ruleset_free(rs);
 }
