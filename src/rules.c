@@ -1036,34 +1036,35 @@ static int req_rank(const req_found *q, bool at_anchor) {
     return q->cls.len ? 1 : q->lex.len ? 2 : 3;
 }
 
-/* Lexicons with no one-character entry: words are rarer than characters. */
-static bool words_only(const govner_ruleset *rs, const req_found *q) {
+/* Does every lexicon of requirement q satisfy `ok`? False when q holds anything but lexicons. */
+static bool lexicons_all(const govner_ruleset *rs, const req_found *q, bool (*ok)(const lexicon *)) {
     if (q->ent.len || q->cls.len || !q->lex.len)
         return false;
     for (size_t i = 0; i < q->lex.len; i++)
-        if (rs->lexicons.items[q->lex.items[i]].has_single)
+        if (!ok(&rs->lexicons.items[q->lex.items[i]]))
             return false;
     return true;
 }
 
-static bool single_characters(const govner_ruleset *rs, const req_found *q) {
-    if (q->ent.len || q->cls.len || !q->lex.len)
-        return false;
-    for (size_t i = 0; i < q->lex.len; i++) {
-        const lexicon *l = &rs->lexicons.items[q->lex.items[i]];
-        if (l->literal || l->max_length != 1)
-            return false;
-    }
-    return true;
-}
+static bool is_literal(const lexicon *l) { return l->literal; }
+static bool is_words(const lexicon *l) { return !l->has_single; }
+static bool is_characters(const lexicon *l) { return !l->literal && l->max_length == 1; }
 
-static bool all_literal(const govner_ruleset *rs, const req_found *q) {
-    if (q->ent.len || q->cls.len || !q->lex.len)
+/* Does requirement q say more than *best? Entity types outrank lexicons, which outrank classes
+ * (req_rank). Between lexicons, literals the rule spells out ("、", "同志") are rarer in text than a
+ * lexicon of characters of a kind (given-name characters), which is almost a class; so is a
+ * context of lexicons and classes (what may follow a name: verbs, punctuation); and lexicons of
+ * words are rarer than lexicons with characters. */
+static bool outranks(const govner_ruleset *rs, const req_found *q, const req_found *best) {
+    if (q->rank > best->rank)
+        return true;
+    if (best->rank != 2 || (q->rank != 1 && q->rank != 2))
         return false;
-    for (size_t i = 0; i < q->lex.len; i++)
-        if (!rs->lexicons.items[q->lex.items[i]].literal)
-            return false;
-    return true;
+    bool best_characters = lexicons_all(rs, best, is_characters);
+    if (q->rank == 1)
+        return q->lex.len && best_characters;
+    return (best_characters && lexicons_all(rs, q, is_literal)) ||
+           (lexicons_all(rs, q, is_words) && !lexicons_all(rs, best, is_words));
 }
 
 /* What starts `what` (the element itself, or a positive lookahead's pattern), required at offsets
@@ -1073,14 +1074,7 @@ static void offer_requirement(const govner_ruleset *rs, const pnode *what, bool 
     req_found q = {.lo = lo, .hi = hi};
     if (first_set(rs, what, &q.lex, &q.ent, &q.cls, ok) && !nullable(what)) {
         q.rank = req_rank(&q, !look && bound_zero(&hi));
-        /* Between lexicons, literals the rule spells out ("、", "同志") are rarer in text than a
-         * lexicon of characters of a kind (given-name characters), which is almost a class; so is
-         * a context of lexicons and classes (what may follow a name: verbs, punctuation), and
-         * lexicons of words are rarer than lexicons with characters. */
-        if (q.rank > best->rank ||
-            (q.rank == 2 && best->rank == 2 && all_literal(rs, &q) && single_characters(rs, best)) ||
-            (q.rank == 1 && q.lex.len && best->rank == 2 && single_characters(rs, best)) ||
-            (q.rank == 2 && best->rank == 2 && words_only(rs, &q) && !words_only(rs, best))) {
+        if (outranks(rs, &q, best)) {
             req_clear(best);
             *best = q;
             return;
