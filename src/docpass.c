@@ -1,6 +1,7 @@
 /* docpass.c - document-level passes that run after a phase's rules.
  *
- *   reject TYPE @lex      candidates of TYPE whose text is an entry of @lex are dropped (every phase)
+ *   reject TYPE @lex      candidates of TYPE whose text is an entry of @lex are dropped (every phase),
+ *                         but those of rules marked `no-reject`
  *   propagate TYPE        a text kept as TYPE is TYPE wherever else it occurs in the document
  *   merge TYPE attr       the list attribute `attr` of mentions with the same text is merged, in text
  *                         order, so every mention carries all of them
@@ -18,7 +19,7 @@ void docpass_reject(govner_matcher *m) {
     for (size_t i = 0; i < m->cands.len; i++) {
         const cand *c = &m->cands.items[i];
         bool drop = false;
-        for (size_t ph = 0; ph < rs->phases.len && !drop; ph++)
+        for (size_t ph = 0; ph < rs->phases.len && !drop && !c->no_reject; ph++)
             for (size_t k = 0; k < rs->phases.items[ph].n_passes && !drop; k++) {
                 const pass *ps = &rs->phases.items[ph].passes[k];
                 drop = ps->kind == PASS_REJECT && ps->type == c->type && has_entry(m, ps->lex, c->start, c->end);

@@ -21,6 +21,7 @@ typedef struct {
     const char *rule;
     govner_attr *attrs;     /* in the document arena */
     uint32_t n_attrs;
+    bool no_reject;         /* from a rule with `no-reject` */
 } cand;
 
 /* Position index: items starting (or ending) at code point i are idx[at[i] .. at[i+1]). */

@@ -881,7 +881,8 @@ static int fill_parts(govner_matcher *m, const emit_attr *ea, const char **out) 
 static bool emit_one(govner_matcher *m, const rule *ru, const emit *em, uint32_t s, uint32_t e) {
     const lex_entry *le = trail_entry(m, s, e);
     size_t n_attrs = (le ? le->n_attrs : 0) + (size_t)em->n_attrs + m->explain;
-    cand c = {.start = s, .end = e, .type = em->type, .priority = ru->priority, .seq = ++m->seq, .rule = ru->name};
+    cand c = {.start = s, .end = e, .type = em->type, .priority = ru->priority, .seq = ++m->seq, .rule = ru->name,
+              .no_reject = ru->no_reject};
     c.attrs = n_attrs ? arena_alloc(&m->mem, n_attrs * sizeof *c.attrs) : NULL;
     if (n_attrs && !c.attrs)
         return false;

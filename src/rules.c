@@ -1151,7 +1151,7 @@ static bool rule_requirement(parser *p, const pnode *body, rule *r) {
 /* Section - Rules ------------------------------------------------------------------------------- */
 
 static bool is_clause(const token *t) {
-    static const char *const kw[] = {"priority", "match", "left", "not-left", "right", "not-right", "emit", "example"};
+    static const char *const kw[] = {"priority", "no-reject", "match", "left", "not-left", "right", "not-right", "emit", "example"};
     if (t->kind != T_WORD)
         return false;
     for (size_t i = 0; i < sizeof kw / sizeof *kw; i++)
@@ -1424,6 +1424,11 @@ static govner_status compile_rule(parser *p) {
                 st = tok_error(p, cl[i].kw, "expected an integer after 'priority'");
             else
                 r.priority = atoi(a->value);
+        } else if (strcmp(kw, "no-reject") == 0) {
+            if (a < b && a->kind != T_EOL)
+                st = tok_error(p, a, "'no-reject' takes nothing after it");
+            else
+                r.no_reject = true;
         } else if (strcmp(kw, "match") == 0 || strcmp(kw, "left") == 0 || strcmp(kw, "not-left") == 0 ||
                    strcmp(kw, "right") == 0 || strcmp(kw, "not-right") == 0) {
             token flat[256];

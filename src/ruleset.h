@@ -159,6 +159,7 @@ typedef struct {
     uint32_t id;            /* pattern_prepare: index among all rules, in the order written */
     rule_filter filter;
     int priority;
+    bool no_reject;         /* `no-reject`: reject statements do not drop its candidates */
     pnode *body;            /* match clause with left/right context folded in */
     const char **cap_names;
     int n_caps;

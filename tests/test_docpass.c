@@ -113,6 +113,33 @@ static void test_reject_word_list(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* A rule marked no-reject keeps its candidates whatever the reject lists say; others lose them. */
+static void test_no_reject(void **state) {
+    (void)state;
+    govner_error err;
+    govner_ruleset *rs = rules_from("layer names person\n"
+                                    "lexicon surname\n  马\n"
+                                    "class han /\\p{sc=Han}/\n"
+                                    "phase persons\n"
+                                    "rule byline\n  no-reject\n  match \"（记者\" n=(@surname %han) &\"）\"\n  emit person n\n"
+                                    "rule bare\n  match n=(@surname %han) &\"大\"\n  emit person n\n"
+                                    "reject person \"stop.txt\"\n",
+                                    &err, "stop.txt", "马力\n", NULL);
+    assert_non_null(rs);
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "（记者马力）");
+    assert_non_null(find_entity(m, "person", "马力"));
+    match_ok(m, "马力大");
+    assert_null(find_entity(m, "person", "马力"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+    /* The clause takes nothing after it. */
+    assert_null(rules_from("layer names person\nphase p\nrule r\n  no-reject 5\n  match \"x\"\n  emit person\n", &err,
+                           NULL));
+    assert_int_equal(err.line, 4);
+    assert_non_null(strstr(err.message, "no-reject"));
+}
+
 static void test_jurisdiction(void **state) {
     (void)state;
     govner_ruleset *rs = must_load(rules);
@@ -166,6 +193,7 @@ int main(void) {
         cmocka_unit_test(test_propagate_and_merge),
         cmocka_unit_test(test_propagate_many_names),
         cmocka_unit_test(test_reject_word_list),
+        cmocka_unit_test(test_no_reject),
         cmocka_unit_test(test_jurisdiction),
         cmocka_unit_test(test_template),
     };
