@@ -1151,8 +1151,8 @@ static bool rule_requirement(parser *p, const pnode *body, rule *r) {
 /* Section - Rules ------------------------------------------------------------------------------- */
 
 static bool is_clause(const token *t) {
-    static const char *const kw[] = {"priority", "no-reject", "match", "left",   "not-left",
-                                     "right",    "not-right", "emit",  "example"};
+    static const char *const kw[] = {"priority", "no-reject", "match", "left", "not-left",
+                                     "right", "not-right", "emit", "example"};
     if (t->kind != T_WORD)
         return false;
     for (size_t i = 0; i < sizeof kw / sizeof *kw; i++)
