@@ -506,7 +506,8 @@ def verbs():
 
 # Words ending in 会 that name an event or a gathering, not a body.
 EVENTS = ("全会", "音乐会", "晚会", "社会", "舞会", "聚会", "博览会", "运动会", "交易会", "展销会", "研讨会", "座谈会",
-          "洽谈会", "招待会", "茶话会", "演唱会", "报告会", "峰会", "年会", "例会", "订货会", "联欢会", "庆祝会")
+          "洽谈会", "招待会", "茶话会", "演唱会", "报告会", "峰会", "年会", "例会", "订货会", "联欢会", "庆祝会",
+          "汇报会", "嘉年华会", "发布会", "推进会", "动员会", "现场会", "交流会", "听证会")
 
 def organizations():
     """Organization names: jieba's nt words ending in a known organization suffix."""
