@@ -237,15 +237,13 @@ bool cache_open(govner_ruleset *rs, const char *path) {
     close(fd);
     if (!map)
         return false;
-    c->map = map;
-    c->map_len = (size_t)st.st_size;
     const unsigned char *payload = (const unsigned char *)map + sizeof h;
     if (image_checksum(&h, payload) != h.checksum || payload[off[S_STRINGS] + h.strings_len - 1] != '\0') {
         free(map);
-        c->map = NULL;
-        c->map_len = 0;
         return false;
     }
+    c->map = map;
+    c->map_len = (size_t)st.st_size;
     c->header = map;
     c->files = section(c, off, S_FILES);
     c->lexicons = section(c, off, S_LEXICONS);
