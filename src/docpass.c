@@ -7,6 +7,8 @@
  *                         order, so every mention carries all of them
  *   jurisdiction @lex     the province the document is about (the one its place entries name most)
  *                         fills {province} and {province_short} in attribute templates
+ *   disambiguate TYPE     an entity of TYPE with `candidates` (division codes of a name that several
+ *                         divisions share) takes the candidate the document's other codes point to
  */
 #include <stdlib.h>
 #include <string.h>
@@ -332,6 +334,154 @@ static bool jurisdiction(govner_matcher *m, const pass *ps) {
     return true;
 }
 
+/* How closely the division code `ev` points at the candidate code `c`: 3 the same county (or the
+ * candidate's own county: a township in it), 2 the same prefecture, 1 the same province, 0 none.
+ * Codes: 2 digits of province, 2 of prefecture, 2 of county, then 3 of township; a level's digits
+ * are 00 above it (430000 湖南省, 430100 长沙市, 430181 浏阳市, 430181126 沙市镇). */
+static int code_affinity(const char *c, size_t c_len, const char *ev) {
+    size_t ev_len = strlen(ev);
+    if (c_len < 6 || ev_len < 6 || memcmp(c, ev, 2) != 0)
+        return 0;
+    if (memcmp(ev + 2, "00", 2) == 0 || memcmp(c + 2, ev + 2, 2) != 0)
+        return 1;
+    if (memcmp(ev + 4, "00", 2) == 0 || memcmp(c + 4, ev + 4, 2) != 0)
+        return 2;
+    return 3;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+static const char **one_value(govner_matcher *m, const char *s, size_t n) {
+    const char **v = arena_alloc(&m->mem, sizeof *v);
+    if (v && !(v[0] = arena_strndup(&m->mem, s, n)))
+        return NULL;
+    return v;
+}
+
+/* e's `candidates` ("code[:full],..."): the one the document's codes point to most closely, alone
+ * at that closeness, becomes e's code, province and full name; with none, the candidates' codes
+ * become a list. */
+static bool pick_candidate(govner_matcher *m, cand *e, uint32_t a_cand, const char **ev, size_t n_ev) {
+    const char *list = e->attrs[a_cand].values[0];
+    const char *best = NULL;
+    size_t best_len = 0, n_items = 0;
+    int best_aff = 0;
+    bool tie = false;
+    for (const char *p = list; *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        const char *colon = memchr(p, ':', len);
+        size_t code_len = colon ? (size_t)(colon - p) : len;
+        int aff = 0;
+        for (size_t k = 0; k < n_ev && aff < 3; k++) {
+            int x = code_affinity(p, code_len, ev[k]);
+            if (x > aff)
+                aff = x;
+        }
+        if (aff > best_aff)
+            best = p, best_len = len, best_aff = aff, tie = false;
+        else if (aff && aff == best_aff)
+            tie = true;
+        n_items++;
+        p += len + (end != NULL);
+    }
+    uint32_t n_attrs = e->n_attrs;
+    govner_attr *na = arena_alloc(&m->mem, (n_attrs + 3) * sizeof *na);
+    if (!na)
+        return false;
+    uint32_t k = 0;
+    if (best && !tie) {
+        const char *colon = memchr(best, ':', best_len);
+        size_t code_len = colon ? (size_t)(colon - best) : best_len;
+        char prov[7];
+        memcpy(prov, best, 2);
+        memcpy(prov + 2, "0000", 5);
+        bool has_full = false;
+        for (uint32_t a = 0; a < n_attrs; a++) {
+            const char *key = e->attrs[a].key;
+            if (strcmp(key, "ambiguous") != 0 && strcmp(key, "candidates") != 0)
+                na[k++] = e->attrs[a];
+            has_full |= strcmp(key, "full") == 0;
+        }
+        const char **code = one_value(m, best, code_len), **pv = one_value(m, prov, 6);
+        if (!code || !pv)
+            return false;
+        na[k++] = (govner_attr){.key = "code", .values = code, .n_values = 1};
+        na[k++] = (govner_attr){.key = "province", .values = pv, .n_values = 1};
+        if (!has_full) {
+            const char **full = colon ? one_value(m, colon + 1, best_len - code_len - 1)
+                                      : one_value(m, m->text + m->byte_of[e->start],
+                                                  m->byte_of[e->end] - m->byte_of[e->start]);
+            if (!full)
+                return false;
+            na[k++] = (govner_attr){.key = "full", .values = full, .n_values = 1};
+        }
+    } else {
+        const char **codes = arena_alloc(&m->mem, n_items * sizeof *codes);
+        if (!codes)
+            return false;
+        size_t i = 0;
+        for (const char *p = list; *p && i < n_items; i++) {
+            const char *end = strchr(p, ',');
+            size_t len = end ? (size_t)(end - p) : strlen(p);
+            const char *colon = memchr(p, ':', len);
+            if (!(codes[i] = arena_strndup(&m->mem, p, colon ? (size_t)(colon - p) : len)))
+                return false;
+            p += len + (end != NULL);
+        }
+        memcpy(na, e->attrs, n_attrs * sizeof *na);
+        k = n_attrs;
+        na[a_cand] = (govner_attr){.key = "candidates", .values = codes, .n_values = i, .is_list = 1};
+    }
+    e->attrs = na;
+    e->n_attrs = k;
+    return true;
+}
+
+/* The index of e's `candidates` attribute, or -1: every entity of the type passes here, so the
+ * first character tells most keys apart before strcmp is called. */
+static int candidates_index(const cand *e) {
+    for (uint32_t a = 0; a < e->n_attrs; a++)
+        if (e->attrs[a].key[0] == 'c' && strcmp(e->attrs[a].key, "candidates") == 0)
+            return (int)a;
+    return -1;
+}
+
+static bool disambiguate(govner_matcher *m, const pass *ps) {
+    size_t first = 0;
+    while (first < m->ents.len && (m->ents.items[first].type != ps->type || candidates_index(&m->ents.items[first]) < 0))
+        first++;
+    if (first == m->ents.len)
+        return true;
+    /* The evidence: the codes of the divisions the text names (lexicon hits of two or more code
+     * points: a one-character abbreviation is too often part of another word), once each. */
+    VEC(const char *) ev = {0};
+    for (size_t h = 0; h < m->hits.len; h++) {
+        const hit *x = &m->hits.items[h];
+        const lex_entry *le = &m->rs->entries.items[x->entry];
+        const char *code = le->n_attrs && x->end - x->start >= 2 ? entry_attr(le, "code") : NULL;
+        if (code && !VEC_PUSH(&ev, code)) {
+            VEC_FREE(&ev);
+            return false;
+        }
+    }
+    if (ev.len)
+        qsort(ev.items, ev.len, sizeof *ev.items, cmp_str);
+    size_t n_ev = 0;
+    for (size_t i = 0; i < ev.len; i++)
+        if (!n_ev || strcmp(ev.items[n_ev - 1], ev.items[i]) != 0)
+            ev.items[n_ev++] = ev.items[i];
+    bool ok = true;
+    for (size_t i = first; ok && i < m->ents.len; i++) {
+        cand *e = &m->ents.items[i];
+        int a = e->type == ps->type ? candidates_index(e) : -1;
+        if (a >= 0 && e->attrs[a].n_values == 1)
+            ok = pick_candidate(m, e, (uint32_t)a, ev.items, n_ev);
+    }
+    VEC_FREE(&ev);
+    return ok;
+}
+
 bool docpass_run(govner_matcher *m, const phase *ph) {
     for (size_t i = 0; i < ph->n_passes; i++) {
         const pass *ps = &ph->passes[i];
@@ -340,6 +490,7 @@ bool docpass_run(govner_matcher *m, const phase *ph) {
         case PASS_PROPAGATE: ok = propagate(m, ps); break;
         case PASS_MERGE: ok = merge(m, ps); break;
         case PASS_JURISDICTION: ok = jurisdiction(m, ps); break;
+        case PASS_DISAMBIGUATE: ok = disambiguate(m, ps); break;
         case PASS_REJECT: break; /* applied to candidates before resolution */
         }
         if (!ok)

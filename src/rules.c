@@ -5,7 +5,7 @@
  * reference for the language; this file follows its grammar top to bottom:
  *
  *   statement := include | lexicon | class | regex | pattern | layer | phase | rule | reject
- *              | propagate | merge | jurisdiction | example
+ *              | propagate | merge | jurisdiction | disambiguate | example
  *   pattern   := seq ('|' seq)*
  *   seq       := item*
  *   item      := [NAME '='] prim [quant]
@@ -1816,6 +1816,12 @@ static govner_status statement(parser *p, token *t) {
             return tok_error(p, &t[2], "expected the attribute to merge");
         ps.attr = t[2].value;
         if ((st = expect_end(p, &t[3])) != GOVNER_OK)
+            return st;
+        return add_pass(p, t, ps);
+    }
+    if (strcmp(kw, "disambiguate") == 0) {
+        pass ps = {.kind = PASS_DISAMBIGUATE};
+        if ((st = type_token(p, &t[1], &ps.type)) != GOVNER_OK || (st = expect_end(p, &t[2])) != GOVNER_OK)
             return st;
         return add_pass(p, t, ps);
     }

@@ -1,4 +1,4 @@
-/* test_docpass.c - document passes: reject, propagate, merge, jurisdiction. */
+/* test_docpass.c - document passes: reject, propagate, merge, jurisdiction, disambiguate. */
 #include "helpers.h"
 
 static const char *rules =
@@ -188,6 +188,77 @@ static void test_template(void **state) {
     govner_ruleset_free(rs);
 }
 
+static const govner_attr *attr_named(const govner_entity *e, const char *key) {
+    for (size_t a = 0; a < e->n_attrs; a++)
+        if (strcmp(e->attrs[a].key, key) == 0)
+            return &e->attrs[a];
+    return NULL;
+}
+
+/* A name several divisions share takes the candidate the document's other codes point to most
+ * closely (county, then prefecture, then province), alone at that closeness; otherwise it stays
+ * ambiguous with its candidates' codes as a list. */
+static void test_disambiguate(void **state) {
+    (void)state;
+    govner_ruleset *rs = must_load(
+        "layer names place\n"
+        "lexicon place\n"
+        "  湖南\tlevel=province code=430000\n"
+        "  广东\tlevel=province code=440000\n"
+        "  浏阳市\tlevel=county code=430181 province=430000\n"
+        "  古港镇\tlevel=township code=430181108 province=430000\n"
+        "  醴陵市\tlevel=county code=430281 province=430000\n"
+        "  湘\tlevel=province code=430000\n"
+        "  沙市镇\tlevel=township ambiguous=yes candidates=360830105,430181126,430211199\n"
+        "  龙山\tlevel=county ambiguous=yes candidates=220402:龙山区,433130:龙山县\n"
+        "phase lexical\n"
+        "rule place\n  match p=@place\n  emit place p\n"
+        "phase document\n"
+        "disambiguate place\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    /* The same county as 古港镇, though 醴陵市 names the prefecture of another candidate. */
+    match_ok(m, "醴陵市、古港镇、沙市镇");
+    const govner_entity *e = find_entity(m, "place", "沙市镇");
+    assert_non_null(e);
+    assert_string_equal(govner_entity_attr(e, "code"), "430181126");
+    assert_string_equal(govner_entity_attr(e, "province"), "430000");
+    assert_string_equal(govner_entity_attr(e, "full"), "沙市镇");
+    assert_string_equal(govner_entity_attr(e, "level"), "township");
+    assert_null(attr_named(e, "candidates"));
+    assert_null(attr_named(e, "ambiguous"));
+    /* Two candidates in the named province, none closer: a tie. */
+    match_ok(m, "湖南沙市镇");
+    e = find_entity(m, "place", "沙市镇");
+    assert_null(govner_entity_attr(e, "code"));
+    const govner_attr *c = attr_named(e, "candidates");
+    assert_non_null(c);
+    assert_true(c->is_list);
+    assert_int_equal(c->n_values, 3);
+    assert_string_equal(c->values[1], "430181126");
+    assert_string_equal(govner_entity_attr(e, "ambiguous"), "yes");
+    /* The province alone decides between candidates of different provinces; the full name comes
+     * from the candidate. A one-character abbreviation is no evidence. */
+    match_ok(m, "湖南龙山");
+    e = find_entity(m, "place", "龙山");
+    assert_string_equal(govner_entity_attr(e, "code"), "433130");
+    assert_string_equal(govner_entity_attr(e, "full"), "龙山县");
+    match_ok(m, "湘龙山");
+    e = find_entity(m, "place", "龙山");
+    assert_null(govner_entity_attr(e, "code"));
+    assert_int_equal(attr_named(e, "candidates")->n_values, 2);
+    /* Evidence for another province only: nothing to choose. */
+    match_ok(m, "广东龙山");
+    assert_null(govner_entity_attr(find_entity(m, "place", "龙山"), "code"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+    /* The pass names the type it acts on. */
+    govner_error err;
+    assert_null(rules_from("layer names place\nphase document\ndisambiguate\n", &err, NULL));
+    assert_int_equal(err.line, 3);
+    assert_null(rules_from("layer names place\nphase document\ndisambiguate place extra\n", &err, NULL));
+    assert_int_equal(err.line, 3);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_propagate_and_merge),
@@ -196,6 +267,7 @@ int main(void) {
         cmocka_unit_test(test_no_reject),
         cmocka_unit_test(test_jurisdiction),
         cmocka_unit_test(test_template),
+        cmocka_unit_test(test_disambiguate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -138,6 +138,34 @@ def common_word(words, w):
     freq, pos = words.get(w, (0, "ns"))
     return freq >= 100 and not pos.startswith("ns")
 
+LEVEL_RANK = {"country": 0, "province": 1, "city": 2, "county": 3, "township": 4}
+
+def candidate(text, attrs):
+    """One division as a candidate of an ambiguous name: its code, and its full name where that is
+    not the name itself (伊宁 -> 654002:伊宁市)."""
+    full = attrs.get("full")
+    return attrs["code"] + (":" + full if full and full != text else "")
+
+def collide(text, old, new):
+    """The entry of a name that two divisions share. The higher level keeps the name (吉林 the
+    province, not the city); two of the same level make it ambiguous: no code, and the codes of all
+    candidates (sorted), from which the document pass `disambiguate` picks the one the rest of the
+    document points to (沙市镇 beside 浏阳市's other townships)."""
+    if "ambiguous" not in old and old.get("code") == new.get("code"):
+        return old
+    if LEVEL_RANK.get(old.get("level"), 9) != LEVEL_RANK.get(new.get("level"), 9):
+        return old if LEVEL_RANK.get(old.get("level"), 9) < LEVEL_RANK.get(new.get("level"), 9) else new
+    if "candidates" in old:
+        cands = set(old["candidates"].split(","))
+    elif "code" in old and "ambiguous" not in old:
+        cands = {candidate(text, old)}
+    else:
+        cands = None   # a division without a code (Hong Kong's, Macao's, Taiwan's) was among them
+    keep = {"level": old["level"], "ambiguous": "yes"}
+    if cands is not None and "code" in new:
+        keep["candidates"] = ",".join(sorted(cands | {candidate(text, new)}))
+    return keep
+
 def places():
     words = jieba_words()
     # Words HanLP's core dictionary uses mostly as place names (ns its most frequent tag).
@@ -157,15 +185,7 @@ def places():
     def add(text, **attrs):
         attrs = {k: v for k, v in attrs.items() if v}
         if text in rows:
-            old = rows[text]
-            if old.get("code") != attrs.get("code"):
-                # Ambiguous short name (two divisions): keep the higher level, drop the code.
-                rank = {"country": 0, "province": 1, "city": 2, "county": 3, "township": 4}
-                keep = old if rank.get(old.get("level"), 9) <= rank.get(attrs.get("level"), 9) else attrs
-                if keep.get("level") == attrs.get("level") == old.get("level"):
-                    keep = {k: v for k, v in keep.items() if k in ("level",)}
-                    keep["ambiguous"] = "yes"
-                rows[text] = keep
+            rows[text] = collide(text, rows[text], attrs)
             return
         rows[text] = attrs
 
@@ -240,15 +260,12 @@ def places():
         if text not in hanlp_words and words.get(text, (0, "ns"))[0] >= 20 and \
                 not words[text][1].startswith(("ns", "nr", "nz", "nt")):
             continue
-        if text in seen and seen[text].get("code") != attrs["code"]:
-            seen[text] = {"level": "county", "ambiguous": "yes"}
-        else:
-            seen.setdefault(text, attrs)
+        seen[text] = collide(text, seen[text], attrs) if text in seen else attrs
     out = [t + "".join(f"\t{k}={v}" for k, v in sorted(a.items(), key=lambda kv: KEY_ORDER.index(kv[0])))
            for t, a in seen.items()]
     write(os.path.join(OUT, "counties_short.txt"), HEADER_DIVISIONS, out)
 
-KEY_ORDER = ["level", "code", "province", "full", "short", "ambiguous"]
+KEY_ORDER = ["level", "code", "province", "full", "short", "ambiguous", "candidates"]
 
 WORD_TO_SURNAME = 100
 
