@@ -6,7 +6,9 @@
  *   merge TYPE attr       the list attribute `attr` of mentions with the same text is merged, in text
  *                         order, so every mention carries all of them
  *   jurisdiction @lex     the province the document is about (the one its place entries name most)
- *                         fills {province} and {province_short} in attribute templates
+ *                         fills {province} and {province_short} in attribute templates; the city,
+ *                         county and district it names more than all others of their kind together
+ *                         fill {city}, {county} and {district}
  *   disambiguate TYPE     an entity of TYPE with `candidates` (division codes of a name that several
  *                         divisions share) takes the candidate the document's other codes point to
  */
@@ -236,27 +238,95 @@ static bool merge(govner_matcher *m, const pass *ps) {
     return ok;
 }
 
-/* Replace {province} / {province_short} in s, or NULL when s holds a template and no province is known. */
-static const char *fill_template(govner_matcher *m, const char *s, const lex_entry *prov) {
+/* The local division a relative name of a city, county or district refers to: {city} is the 市
+ * (株洲市, 浏阳市, 北京市), {county} the 县, {district} the 区 that the document names more often
+ * than all others of its kind together (in its province when it has one). */
+enum { LOCAL_CITY, LOCAL_COUNTY, LOCAL_DISTRICT, N_LOCAL };
+static const char *const local_var[N_LOCAL] = {"{city}", "{county}", "{district}"};
+static const char *const local_suffix[N_LOCAL] = {"市", "县", "区"};
+
+typedef struct {
+    const lex_entry *prov;
+    const char *name[N_LOCAL];
+    bool known[N_LOCAL];
+} juris;
+
+static bool ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), k = strlen(suffix);
+    return n > k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+static const char *local_division(govner_matcher *m, juris *j, int kind) {
+    if (j->known[kind])
+        return j->name[kind];
+    j->known[kind] = true;
+    const char *pcode = j->prov ? entry_attr(j->prov, "code") : NULL;
+    enum { MAX = 32 };
+    const char *names[MAX];
+    size_t counts[MAX], n = 0, total = 0;
+    uint32_t last_end = 0;
+    for (size_t h = 0; h < m->hits.len; h++) {
+        const hit *x = &m->hits.items[h];
+        const lex_entry *le = &m->rs->entries.items[x->entry];
+        /* One count per mention: 株洲市 is also 株洲; a one-character abbreviation is no mention. */
+        if (!le->n_attrs || x->end - x->start < 2 || x->start < last_end)
+            continue;
+        const char *full = entry_attr(le, "full"), *code = entry_attr(le, "code");
+        if (!full || !code || !ends_with(full, local_suffix[kind]))
+            continue;
+        const char *level = entry_attr(le, "level"), *prov = entry_attr(le, "province");
+        bool is_province = level && strcmp(level, "province") == 0;
+        if (is_province ? kind == LOCAL_DISTRICT : !prov) /* 广西壮族自治区 is no 区 */
+            continue;
+        if (pcode && strcmp(is_province ? code : prov, pcode) != 0)
+            continue;
+        last_end = x->end;
+        size_t i = 0;
+        while (i < n && strcmp(names[i], full) != 0)
+            i++;
+        if (i == n) {
+            if (n == MAX)
+                continue;
+            names[n] = full;
+            counts[n++] = 0;
+        }
+        counts[i]++;
+        total++;
+    }
+    size_t best = 0;
+    for (size_t i = 1; i < n; i++)
+        if (counts[i] > counts[best])
+            best = i;
+    j->name[kind] = n && counts[best] * 2 > total ? names[best] : NULL;
+    return j->name[kind];
+}
+
+/* Replace {province} / {province_short} / {city} / {county} / {district} in s, or NULL when s holds
+ * a template whose division the document does not show. */
+static const char *fill_template(govner_matcher *m, const char *s, juris *j) {
     if (!strchr(s, '{'))
         return s;
-    if (!prov)
-        return NULL;
-    const char *full = entry_attr(prov, "full");
-    const char *shrt = entry_attr(prov, "short");
-    if (!full)
-        full = prov->text;
-    if (!shrt)
-        shrt = prov->text;
     char buf[1024];
     size_t o = 0;
     for (const char *p = s; *p && o < sizeof buf - 1;) {
         const char *rep = NULL;
         size_t skip = 0;
-        if (strncmp(p, "{province}", 10) == 0)
-            rep = full, skip = 10;
-        else if (strncmp(p, "{province_short}", 16) == 0)
-            rep = shrt, skip = 16;
+        if (strncmp(p, "{province}", 10) == 0 || strncmp(p, "{province_short}", 16) == 0) {
+            if (!j->prov)
+                return NULL;
+            bool is_short = p[9] == '_';
+            rep = entry_attr(j->prov, is_short ? "short" : "full");
+            if (!rep)
+                rep = j->prov->text;
+            skip = is_short ? 16 : 10;
+        } else {
+            for (int k = 0; k < N_LOCAL && !rep; k++)
+                if (strncmp(p, local_var[k], strlen(local_var[k])) == 0) {
+                    if (!(rep = local_division(m, j, k)))
+                        return NULL;
+                    skip = strlen(local_var[k]);
+                }
+        }
         if (rep) {
             size_t rl = strlen(rep);
             if (o + rl >= sizeof buf)
@@ -306,6 +376,7 @@ static bool jurisdiction(govner_matcher *m, const pass *ps) {
         if (counts[p] && (!best || counts[p] > counts[best_i] || (counts[p] == counts[best_i] && first[p] < first[best_i])))
             best = ps->provinces[p], best_i = p;
 
+    juris j = {.prov = best};
     for (size_t i = first_templ; i < m->ents.len; i++) {
         cand *e = &m->ents.items[i];
         if (!has_template(e))
@@ -317,7 +388,7 @@ static bool jurisdiction(govner_matcher *m, const pass *ps) {
         for (uint32_t a = 0; a < e->n_attrs; a++) {
             govner_attr at = e->attrs[a];
             if (at.n_values == 1 && strchr(at.values[0], '{')) {
-                const char *filled = fill_template(m, at.values[0], best);
+                const char *filled = fill_template(m, at.values[0], &j);
                 if (!filled)
                     continue; /* no jurisdiction known: leave the name unresolved */
                 const char **v = arena_alloc(&m->mem, sizeof *v);

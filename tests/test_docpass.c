@@ -188,6 +188,51 @@ static void test_template(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* {city}, {county}, {district}: the division of that kind the document names more often than all
+ * others of its kind together, in the document's province; one count per mention. */
+static void test_local_jurisdiction(void **state) {
+    (void)state;
+    govner_ruleset *rs = must_load("layer names place organization\n"
+                                   "lexicon place\n"
+                                   "  湖南\tlevel=province code=430000 full=湖南省\n"
+                                   "  北京\tlevel=province code=110000 full=北京市\n"
+                                   "  株洲\tlevel=city code=430200 province=430000 full=株洲市\n"
+                                   "  株洲市\tlevel=city code=430200 province=430000 full=株洲市\n"
+                                   "  长沙市\tlevel=city code=430100 province=430000 full=长沙市\n"
+                                   "  攸县\tlevel=county code=430223 province=430000 full=攸县\n"
+                                   "  深圳市\tlevel=city code=440300 province=440000 full=深圳市\n"
+                                   "  广西\tlevel=province code=450000 full=广西壮族自治区\n"
+                                   "lexicon org\n"
+                                   "  市委\tresolved=中共{city}委员会\n"
+                                   "  县政府\tresolved={county}人民政府\n"
+                                   "  区委\tresolved=中共{district}委员会\n"
+                                   "phase lexical\n"
+                                   "rule place\n  match p=@place\n  emit place p\n"
+                                   "rule org\n  match o=@org\n  emit organization o\n"
+                                   "phase document\n"
+                                   "jurisdiction @place\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    /* 株洲市 twice (株洲市 and 株洲 at one place count once), 长沙市 once. */
+    match_ok(m, "株洲市，株洲，长沙市：市委、县政府，攸县");
+    assert_string_equal(govner_entity_attr(find_entity(m, "organization", "市委"), "resolved"), "中共株洲市委员会");
+    assert_string_equal(govner_entity_attr(find_entity(m, "organization", "县政府"), "resolved"), "攸县人民政府");
+    /* Two cities as often: no city. */
+    match_ok(m, "株洲市，长沙市：市委");
+    assert_null(govner_entity_attr(find_entity(m, "organization", "市委"), "resolved"));
+    match_ok(m, "株洲市，株洲市，长沙市，长沙市，深圳市：市委");
+    assert_null(govner_entity_attr(find_entity(m, "organization", "市委"), "resolved"));
+    /* A city outside the document's province is not its city. */
+    match_ok(m, "湖南，湖南，深圳市：市委");
+    assert_null(govner_entity_attr(find_entity(m, "organization", "市委"), "resolved"));
+    /* A municipality is a 市; an autonomous region is no 区. */
+    match_ok(m, "北京：市委");
+    assert_string_equal(govner_entity_attr(find_entity(m, "organization", "市委"), "resolved"), "中共北京市委员会");
+    match_ok(m, "广西：区委");
+    assert_null(govner_entity_attr(find_entity(m, "organization", "区委"), "resolved"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 static const govner_attr *attr_named(const govner_entity *e, const char *key) {
     for (size_t a = 0; a < e->n_attrs; a++)
         if (strcmp(e->attrs[a].key, key) == 0)
@@ -267,6 +312,7 @@ int main(void) {
         cmocka_unit_test(test_no_reject),
         cmocka_unit_test(test_jurisdiction),
         cmocka_unit_test(test_template),
+        cmocka_unit_test(test_local_jurisdiction),
         cmocka_unit_test(test_disambiguate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
