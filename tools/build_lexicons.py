@@ -330,7 +330,7 @@ def person_names(surname_set):
     """Characters of given names, and common words that look like names, from jieba's dictionary."""
     given = {}
     # Function words and the like never start or end a given name in news text.
-    not_given = set("的了在是和与及等说对向把被从为也都就还又而并但或之于以其这那个们来去到上下中里外前后时年月日某")
+    not_given = set("的了在是和与及等说对向把被从为也都就还又而并但或之于以其这那个们来去到上下里外前后时年月日某")
     nonnames = []
     for w, freq, pos in jieba_entries():
         if not all("\u4e00" <= ch <= "\u9fff" for ch in w):
@@ -388,10 +388,13 @@ KNOWN_NAME_FREQ = 20
 # 玉虚宫, 黄金周, 明永乐).
 NOT_NAME_END = set("府宫楼郡湖浦洲门冲周寺庙祠堡山河江岭州县城镇村乡庄桥关堂殿阁园峰岛湾港坝塘沟街巷路网")
 
+LOCATIVE = set("中里内外")
+
 def known_names(surname_set, exclude):
     """Person names jieba tags nr (historical figures, writers, characters: 黄宾虹, 陈嘉庚, 韦小宝)
     that HanLP does not know as anything else."""
     given = shipped_words("given_chars.txt")
+    words = jieba_words()
     hanlp = hanlp_tags()
     rows = []
     for w, freq, pos in jieba_entries():
@@ -405,6 +408,9 @@ def known_names(surname_set, exclude):
         if len(w) != 3 or w[:1] not in surname_set or not all(ch in given for ch in w[1:]):
             continue
         if all(ch in translit_chars() for ch in w):
+            continue
+        # A word with a locative (丛林中, 梦中人, 明中叶) is a phrase: "in the jungle".
+        if LOCATIVE & set(w[1:]) and (w[:2] in words or w[1:] in words):
             continue
         if w in hanlp and not all(t.startswith("nr") for t in hanlp[w]):
             continue
