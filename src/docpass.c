@@ -429,20 +429,26 @@ static const char **one_value(govner_matcher *m, const char *s, size_t n) {
     return v;
 }
 
-/* e's `candidates` ("code[:full],..."): the one the document's codes point to most closely, alone
- * at that closeness, becomes e's code, province and full name; with none, the candidates' codes
- * become a list. */
+/* The item of a `candidates` list ("code[:full],...") that begins at p: its length, and in
+ * *code_len that of its code. The next item begins at p + len + (p[len] == ','). */
+static size_t candidate_item(const char *p, size_t *code_len) {
+    const char *end = strchr(p, ',');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    const char *colon = memchr(p, ':', len);
+    *code_len = colon ? (size_t)(colon - p) : len;
+    return len;
+}
+
+/* e's `candidates`: the one the document's codes point to most closely, alone at that closeness,
+ * becomes e's code, province and full name; with none, the candidates' codes become a list. */
 static bool pick_candidate(govner_matcher *m, cand *e, uint32_t a_cand, const char **ev, size_t n_ev) {
     const char *list = e->attrs[a_cand].values[0];
     const char *best = NULL;
-    size_t best_len = 0, n_items = 0;
+    size_t best_len = 0, best_code_len = 0, n_items = 0;
     int best_aff = 0;
     bool tie = false;
-    for (const char *p = list; *p;) {
-        const char *end = strchr(p, ',');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        const char *colon = memchr(p, ':', len);
-        size_t code_len = colon ? (size_t)(colon - p) : len;
+    for (const char *p = list; *p; n_items++) {
+        size_t code_len, len = candidate_item(p, &code_len);
         int aff = 0;
         for (size_t k = 0; k < n_ev && aff < 3; k++) {
             int x = code_affinity(p, code_len, ev[k]);
@@ -450,11 +456,10 @@ static bool pick_candidate(govner_matcher *m, cand *e, uint32_t a_cand, const ch
                 aff = x;
         }
         if (aff > best_aff)
-            best = p, best_len = len, best_aff = aff, tie = false;
+            best = p, best_len = len, best_code_len = code_len, best_aff = aff, tie = false;
         else if (aff && aff == best_aff)
             tie = true;
-        n_items++;
-        p += len + (end != NULL);
+        p += len + (p[len] == ',');
     }
     uint32_t n_attrs = e->n_attrs;
     govner_attr *na = arena_alloc(&m->mem, (n_attrs + 3) * sizeof *na);
@@ -462,8 +467,6 @@ static bool pick_candidate(govner_matcher *m, cand *e, uint32_t a_cand, const ch
         return false;
     uint32_t k = 0;
     if (best && !tie) {
-        const char *colon = memchr(best, ':', best_len);
-        size_t code_len = colon ? (size_t)(colon - best) : best_len;
         char prov[7];
         memcpy(prov, best, 2);
         memcpy(prov + 2, "0000", 5);
@@ -474,15 +477,16 @@ static bool pick_candidate(govner_matcher *m, cand *e, uint32_t a_cand, const ch
                 na[k++] = e->attrs[a];
             has_full |= strcmp(key, "full") == 0;
         }
-        const char **code = one_value(m, best, code_len), **pv = one_value(m, prov, 6);
+        const char **code = one_value(m, best, best_code_len), **pv = one_value(m, prov, 6);
         if (!code || !pv)
             return false;
         na[k++] = (govner_attr){.key = "code", .values = code, .n_values = 1};
         na[k++] = (govner_attr){.key = "province", .values = pv, .n_values = 1};
         if (!has_full) {
-            const char **full = colon ? one_value(m, colon + 1, best_len - code_len - 1)
-                                      : one_value(m, m->text + m->byte_of[e->start],
-                                                  m->byte_of[e->end] - m->byte_of[e->start]);
+            /* The candidate's full name (伊宁 -> 伊宁市), else the entity's own text. */
+            const char **full = best_code_len < best_len
+                                    ? one_value(m, best + best_code_len + 1, best_len - best_code_len - 1)
+                                    : one_value(m, m->text + m->byte_of[e->start], m->byte_of[e->end] - m->byte_of[e->start]);
             if (!full)
                 return false;
             na[k++] = (govner_attr){.key = "full", .values = full, .n_values = 1};
@@ -493,12 +497,10 @@ static bool pick_candidate(govner_matcher *m, cand *e, uint32_t a_cand, const ch
             return false;
         size_t i = 0;
         for (const char *p = list; *p && i < n_items; i++) {
-            const char *end = strchr(p, ',');
-            size_t len = end ? (size_t)(end - p) : strlen(p);
-            const char *colon = memchr(p, ':', len);
-            if (!(codes[i] = arena_strndup(&m->mem, p, colon ? (size_t)(colon - p) : len)))
+            size_t code_len, len = candidate_item(p, &code_len);
+            if (!(codes[i] = arena_strndup(&m->mem, p, code_len)))
                 return false;
-            p += len + (end != NULL);
+            p += len + (p[len] == ',');
         }
         memcpy(na, e->attrs, n_attrs * sizeof *na);
         k = n_attrs;

@@ -25,6 +25,14 @@ static const char *rules =
     "merge person titles\n"
     "jurisdiction @place\n";
 
+/* The attribute named key of e (a list attribute whole), or NULL. */
+static const govner_attr *attr_named(const govner_entity *e, const char *key) {
+    for (size_t a = 0; a < e->n_attrs; a++)
+        if (strcmp(e->attrs[a].key, key) == 0)
+            return &e->attrs[a];
+    return NULL;
+}
+
 static void test_propagate_and_merge(void **state) {
     (void)state;
     govner_ruleset *rs = must_load(rules);
@@ -37,10 +45,7 @@ static void test_propagate_and_merge(void **state) {
             continue;
         persons++;
         assert_string_equal(e->text, "许达哲");
-        const govner_attr *titles = NULL;
-        for (size_t a = 0; a < e->n_attrs; a++)
-            if (strcmp(e->attrs[a].key, "titles") == 0)
-                titles = &e->attrs[a];
+        const govner_attr *titles = attr_named(e, "titles");
         assert_non_null(titles);
         assert_int_equal(titles->n_values, 2);
         assert_string_equal(titles->values[0], "书记");
@@ -231,13 +236,6 @@ static void test_local_jurisdiction(void **state) {
     assert_null(govner_entity_attr(find_entity(m, "organization", "区委"), "resolved"));
     govner_matcher_free(m);
     govner_ruleset_free(rs);
-}
-
-static const govner_attr *attr_named(const govner_entity *e, const char *key) {
-    for (size_t a = 0; a < e->n_attrs; a++)
-        if (strcmp(e->attrs[a].key, key) == 0)
-            return &e->attrs[a];
-    return NULL;
 }
 
 /* A name several divisions share takes the candidate the document's other codes point to most
