@@ -23,11 +23,8 @@ void docpass_reject(govner_matcher *m) {
     for (size_t i = 0; i < m->cands.len; i++) {
         const cand *c = &m->cands.items[i];
         bool drop = false;
-        for (size_t ph = 0; ph < rs->phases.len && !drop && !c->no_reject; ph++)
-            for (size_t k = 0; k < rs->phases.items[ph].n_passes && !drop; k++) {
-                const pass *ps = &rs->phases.items[ph].passes[k];
-                drop = ps->kind == PASS_REJECT && ps->type == c->type && has_entry(m, ps->lex, c->start, c->end);
-            }
+        for (size_t r = 0; r < rs->n_rejects && !drop && !c->no_reject; r++)
+            drop = rs->rejects[r]->type == c->type && has_entry(m, rs->rejects[r]->lex, c->start, c->end);
         if (!drop)
             m->cands.items[kept++] = *c;
     }
@@ -590,6 +587,19 @@ static void entry_codes(const lex_entry *e, bool *is_province, const char **code
 }
 
 bool docpass_prepare(govner_ruleset *rs) {
+    /* The reject passes of all phases, in one array: docpass_reject checks every candidate
+     * against them. */
+    rs->n_rejects = 0;
+    for (size_t ph = 0; ph < rs->phases.len; ph++)
+        for (size_t k = 0; k < rs->phases.items[ph].n_passes; k++)
+            rs->n_rejects += rs->phases.items[ph].passes[k].kind == PASS_REJECT;
+    rs->rejects = rs->n_rejects ? arena_alloc(&rs->mem, rs->n_rejects * sizeof *rs->rejects) : NULL;
+    if (rs->n_rejects && !rs->rejects)
+        return false;
+    for (size_t ph = 0, r = 0; ph < rs->phases.len; ph++)
+        for (size_t k = 0; k < rs->phases.items[ph].n_passes; k++)
+            if (rs->phases.items[ph].passes[k].kind == PASS_REJECT)
+                rs->rejects[r++] = &rs->phases.items[ph].passes[k];
     size_t j = 0; /* jurisdiction passes so far */
     for (size_t ph = 0; ph < rs->phases.len; ph++)
         for (size_t k = 0; k < rs->phases.items[ph].n_passes; k++) {

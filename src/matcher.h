@@ -148,7 +148,7 @@ static inline int32_t single_entry(const govner_matcher *m, uint32_t pos, uint32
 /* docpass.c: the passes of a phase: reject runs before resolution, the others after. */
 void docpass_reject(govner_matcher *m);
 bool docpass_run(govner_matcher *m, const phase *ph);
-bool docpass_prepare(govner_ruleset *rs); /* at load time: jurisdiction tables */
+bool docpass_prepare(govner_ruleset *rs); /* at load time: reject passes, jurisdiction tables */
 
 /* govner.c */
 const char *doc_strndup(govner_matcher *m, uint32_t start, uint32_t end);

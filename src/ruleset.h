@@ -281,6 +281,8 @@ struct govner_ruleset {
     VEC(entity_type) types;
     VEC(const char *) layers;
     VEC(phase) phases;
+    const pass **rejects;   /* docpass_prepare: the reject passes of all phases */
+    size_t n_rejects;
     VEC(example) examples;
     size_t n_rules;
     uint32_t n_classes;
