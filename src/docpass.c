@@ -11,11 +11,15 @@
  *                         fill {city}, {county} and {district}
  *   disambiguate TYPE     an entity of TYPE with `candidates` (division codes of a name that several
  *                         divisions share) takes the candidate the document's other codes point to
+ *   refer TYPE TARGET     an entity of TYPE with a `surname` attribute (许书记) is `resolved` to the
+ *                         TARGET of the document whose text begins with that surname, when there is
+ *                         one such text and one only (许达哲)
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "matcher.h"
+#include "utf8.h"
 
 void docpass_reject(govner_matcher *m) {
     const govner_ruleset *rs = m->rs;
@@ -552,6 +556,101 @@ static bool disambiguate(govner_matcher *m, const pass *ps) {
     return ok;
 }
 
+/* A text of the document, for sorting: its code points. */
+typedef struct {
+    const uint32_t *cps;
+    uint32_t len, ent;
+} span_text;
+
+static int span_text_cmp(const void *pa, const void *pb) {
+    const span_text *a = pa, *b = pb;
+    for (uint32_t i = 0; i < a->len && i < b->len; i++)
+        if (a->cps[i] != b->cps[i])
+            return a->cps[i] < b->cps[i] ? -1 : 1;
+    return a->len < b->len ? -1 : a->len > b->len;
+}
+
+/* The first text of sorted[0..n) that does not sort before the prefix key[0..len). */
+static size_t lower_bound(const span_text *sorted, size_t n, const uint32_t *key, uint32_t len) {
+    span_text k = {key, len, 0};
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (span_text_cmp(&sorted[mid], &k) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The number of code points of the UTF-8 string s when it is the text at cps[0..avail), else 0. */
+static uint32_t text_at(const char *s, const uint32_t *cps, uint32_t avail) {
+    uint32_t n = 0;
+    for (size_t len = strlen(s); len;) {
+        uint32_t cp;
+        int k = utf8_decode((const unsigned char *)s, len, &cp);
+        if (k <= 0 || n >= avail || cps[n] != cp)
+            return 0;
+        n++, s += k, len -= (size_t)k;
+    }
+    return n;
+}
+
+static bool refer(govner_matcher *m, const pass *ps) {
+    size_t n_targets = 0;
+    bool any = false;
+    for (size_t i = 0; i < m->ents.len; i++) {
+        n_targets += m->ents.items[i].type == ps->target;
+        any |= m->ents.items[i].type == ps->type;
+    }
+    if (!any || !n_targets)
+        return true;
+    /* The targets sorted by text: those that begin with a surname are one run of the order, and
+     * the run holds one text when its first and last texts are the same. */
+    span_text *sorted = malloc(n_targets * sizeof *sorted);
+    if (!sorted)
+        return false;
+    size_t n = 0;
+    for (size_t i = 0; i < m->ents.len; i++) {
+        const cand *t = &m->ents.items[i];
+        if (t->type == ps->target)
+            sorted[n++] = (span_text){m->cps + t->start, t->end - t->start, (uint32_t)i};
+    }
+    qsort(sorted, n, sizeof *sorted, span_text_cmp);
+    bool ok = true;
+    for (size_t i = 0; ok && i < m->ents.len; i++) {
+        cand *e = &m->ents.items[i];
+        uint32_t a = 0;
+        while (a < e->n_attrs && strcmp(e->attrs[a].key, "surname") != 0)
+            a++;
+        if (e->type != ps->type || a == e->n_attrs || e->attrs[a].n_values != 1)
+            continue;
+        const uint32_t *key = m->cps + e->start;
+        uint32_t len = text_at(e->attrs[a].values[0], key, e->end - e->start);
+        size_t from = len ? lower_bound(sorted, n, key, len) : n, to;
+        /* Texts longer than the surname alone, up to the first that does not begin with it. */
+        while (from < n && sorted[from].len == len && memcmp(sorted[from].cps, key, len * sizeof *key) == 0)
+            from++;
+        to = from;
+        while (to < n && sorted[to].len > len && memcmp(sorted[to].cps, key, len * sizeof *key) == 0)
+            to++;
+        if (from == to || span_text_cmp(&sorted[from], &sorted[to - 1]) != 0)
+            continue;
+        const cand *t = &m->ents.items[sorted[from].ent];
+        const char **v = one_value(m, m->text + m->byte_of[t->start], m->byte_of[t->end] - m->byte_of[t->start]);
+        govner_attr *na = v ? arena_alloc(&m->mem, (e->n_attrs + 1) * sizeof *na) : NULL;
+        if (!(ok = na != NULL))
+            break;
+        memcpy(na, e->attrs, e->n_attrs * sizeof *na);
+        na[e->n_attrs] = (govner_attr){.key = "resolved", .values = v, .n_values = 1};
+        e->attrs = na;
+        e->n_attrs++;
+    }
+    free(sorted);
+    return ok;
+}
+
 bool docpass_run(govner_matcher *m, const phase *ph) {
     for (size_t i = 0; i < ph->n_passes; i++) {
         const pass *ps = &ph->passes[i];
@@ -561,6 +660,7 @@ bool docpass_run(govner_matcher *m, const phase *ph) {
         case PASS_MERGE: ok = merge(m, ps); break;
         case PASS_JURISDICTION: ok = jurisdiction(m, ps); break;
         case PASS_DISAMBIGUATE: ok = disambiguate(m, ps); break;
+        case PASS_REFER: ok = refer(m, ps); break;
         case PASS_REJECT: break; /* applied to candidates before resolution */
         }
         if (!ok)

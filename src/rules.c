@@ -5,7 +5,7 @@
  * reference for the language; this file follows its grammar top to bottom:
  *
  *   statement := include | lexicon | class | regex | pattern | layer | phase | rule | reject
- *              | propagate | merge | jurisdiction | disambiguate | example
+ *              | propagate | merge | jurisdiction | disambiguate | refer | example
  *   pattern   := seq ('|' seq)*
  *   seq       := item*
  *   item      := [NAME '='] prim [quant]
@@ -1822,6 +1822,13 @@ static govner_status statement(parser *p, token *t) {
     if (strcmp(kw, "disambiguate") == 0) {
         pass ps = {.kind = PASS_DISAMBIGUATE};
         if ((st = type_token(p, &t[1], &ps.type)) != GOVNER_OK || (st = expect_end(p, &t[2])) != GOVNER_OK)
+            return st;
+        return add_pass(p, t, ps);
+    }
+    if (strcmp(kw, "refer") == 0) {
+        pass ps = {.kind = PASS_REFER};
+        if ((st = type_token(p, &t[1], &ps.type)) != GOVNER_OK || (st = type_token(p, &t[2], &ps.target)) != GOVNER_OK ||
+            (st = expect_end(p, &t[3])) != GOVNER_OK)
             return st;
         return add_pass(p, t, ps);
     }

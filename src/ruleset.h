@@ -193,12 +193,13 @@ typedef struct {
     int n_left_lex, n_left_ent, n_left_class;
 } rule;
 
-typedef enum { PASS_PROPAGATE, PASS_MERGE, PASS_JURISDICTION, PASS_DISAMBIGUATE, PASS_REJECT } pass_kind;
+typedef enum { PASS_PROPAGATE, PASS_MERGE, PASS_JURISDICTION, PASS_DISAMBIGUATE, PASS_REFER, PASS_REJECT } pass_kind;
 
 typedef struct {
     pass_kind kind;
     uint32_t type;          /* entity type the pass acts on (not PASS_JURISDICTION) */
     uint32_t lex;           /* PASS_REJECT, PASS_JURISDICTION: the lexicon */
+    uint32_t target;        /* PASS_REFER: the entity type referred to */
     const char *attr;       /* PASS_MERGE: the list attribute merged across mentions */
     int priority;           /* PASS_PROPAGATE: priority of the new mentions */
     /* PASS_JURISDICTION: the province-level entries of the lexicon, found at load time. */

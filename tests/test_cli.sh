@@ -34,13 +34,15 @@ assert d["encoding"] == "utf-8" and len(d["entities"]) > 40
 for e in d["entities"]:
     assert e["text"] == text[e["start"]:e["end"]], e
     assert raw[e["byte_start"]:e["byte_end"]].decode("utf-8") == e["text"], e
-    assert e["type"] in ("person", "title", "place", "organization") and e["rule"]
+    assert e["type"] in ("person", "title", "place", "organization", "reference") and e["rule"]
     if e["type"] == "person":
         assert isinstance(e["titles"], list)
 persons = {e["text"]: e["titles"] for e in d["entities"] if e["type"] == "person"}
 assert persons["许达哲"] == ["省委书记", "省人大常委会主任", "省委新冠肺炎疫情防控工作领导小组第一组长"], persons["许达哲"]
 hunan = [e for e in d["entities"] if e["text"] == "湖南省" and e["type"] == "place"]
 assert hunan and hunan[0]["code"] == "430000" and hunan[0]["level"] == "province"
+ours = [e for e in d["entities"] if e["text"] == "我省"]
+assert ours and all(e["type"] == "reference" and e["resolved"] == "湖南省" for e in ours), ours
 PY
 echo "许达哲出席" | g - > "$tmp/dash.json"
 check "'-' reads stdin" grep -q '"entities"' "$tmp/dash.json"

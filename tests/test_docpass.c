@@ -1,4 +1,4 @@
-/* test_docpass.c - document passes: reject, propagate, merge, jurisdiction, disambiguate. */
+/* test_docpass.c - document passes: reject, propagate, merge, jurisdiction, disambiguate, refer. */
 #include "helpers.h"
 
 static const char *rules =
@@ -302,6 +302,46 @@ static void test_disambiguate(void **state) {
     assert_int_equal(err.line, 3);
 }
 
+/* refer: a surname reference takes the one person whose name begins with the surname. */
+static void test_refer(void **state) {
+    (void)state;
+    govner_ruleset *rs = must_load(
+        "layer names person reference\n"
+        "lexicon surname\n  王\n  欧阳\n  许\n"
+        "lexicon address\n  先生\n  书记\n"
+        "class han /\\p{Han}/\n"
+        "phase persons\n"
+        "rule address\n  priority 5\n  match n=@surname @address\n  emit reference kind=\"person\" surname=n\n"
+        "rule person\n  match n=(@surname %han{2}) &\"出席\"\n  emit person n\n"
+        "phase document\n"
+        "refer reference person\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    /* Before or after the name; a compound surname. */
+    match_ok(m, "许书记说。许达哲出席，欧阳先生与欧阳明哲出席");
+    const govner_entity *e = find_entity(m, "reference", "许书记");
+    assert_non_null(e);
+    assert_string_equal(govner_entity_attr(e, "resolved"), "许达哲");
+    assert_string_equal(govner_entity_attr(e, "surname"), "许");
+    e = find_entity(m, "reference", "欧阳先生");
+    assert_string_equal(govner_entity_attr(e, "resolved"), "欧阳明哲");
+    /* Two people of the surname: unresolved; the same person twice is one. */
+    match_ok(m, "王大明出席，王小明出席，王先生说");
+    assert_null(govner_entity_attr(find_entity(m, "reference", "王先生"), "resolved"));
+    match_ok(m, "王大明出席，王大明出席，王先生说");
+    assert_string_equal(govner_entity_attr(find_entity(m, "reference", "王先生"), "resolved"), "王大明");
+    /* No one of the surname, or only someone else's: unresolved. */
+    match_ok(m, "许达哲出席，王先生说");
+    assert_null(govner_entity_attr(find_entity(m, "reference", "王先生"), "resolved"));
+    assert_null(govner_entity_attr(find_entity(m, "person", "许达哲"), "resolved"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+    /* The target must be a declared type. */
+    govner_error err;
+    assert_null(rules_from("layer names reference\nphase document\nrefer reference person\n", &err, NULL));
+    assert_int_equal(err.line, 3);
+    assert_int_equal(err.column, 17);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_propagate_and_merge),
@@ -312,6 +352,7 @@ int main(void) {
         cmocka_unit_test(test_template),
         cmocka_unit_test(test_local_jurisdiction),
         cmocka_unit_test(test_disambiguate),
+        cmocka_unit_test(test_refer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
