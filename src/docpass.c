@@ -174,6 +174,24 @@ static bool propagate(govner_matcher *m, const pass *ps) {
     return ok && resolve(m);
 }
 
+/* Set attribute a on e, in place of the one of the same key or after the others. Attribute
+ * arrays may be shared with the lexicon: e gets a copy in the document arena. */
+static bool put_attr(govner_matcher *m, cand *e, govner_attr a) {
+    uint32_t k = 0;
+    while (k < e->n_attrs && strcmp(e->attrs[k].key, a.key) != 0)
+        k++;
+    govner_attr *na = arena_alloc(&m->mem, (e->n_attrs + (k == e->n_attrs)) * sizeof *na);
+    if (!na)
+        return false;
+    if (e->n_attrs)
+        memcpy(na, e->attrs, e->n_attrs * sizeof *na);
+    e->attrs = na;
+    if (k == e->n_attrs)
+        e->n_attrs++;
+    e->attrs[k] = a;
+    return true;
+}
+
 static bool merge(govner_matcher *m, const pass *ps) {
     /* The mentions of each text, in text order (ents are sorted by start): a counting sort by
      * text number. */
@@ -216,22 +234,8 @@ static bool merge(govner_matcher *m, const pass *ps) {
             memcpy(copy, vals.items, vals.len * sizeof *copy);
         govner_attr merged = {.key = ps->attr, .values = copy, .n_values = vals.len, .is_list = 1};
         VEC_FREE(&vals);
-        for (uint32_t k = from; ok && k < to; k++) {
-            cand *o = &m->ents.items[order[k]];
-            uint32_t a = 0;
-            while (a < o->n_attrs && strcmp(o->attrs[a].key, ps->attr) != 0)
-                a++;
-            /* Attribute arrays may be shared with the lexicon: copy before writing. */
-            govner_attr *na = arena_alloc(&m->mem, (o->n_attrs + (a == o->n_attrs)) * sizeof *na);
-            if (!(ok = na != NULL))
-                break;
-            if (o->n_attrs)
-                memcpy(na, o->attrs, o->n_attrs * sizeof *na);
-            o->attrs = na;
-            if (a == o->n_attrs)
-                o->n_attrs++;
-            o->attrs[a] = merged;
-        }
+        for (uint32_t k = from; ok && k < to; k++)
+            ok = put_attr(m, &m->ents.items[order[k]], merged);
     }
     free(at);
     free(order);
@@ -621,10 +625,12 @@ static bool refer(govner_matcher *m, const pass *ps) {
     bool ok = true;
     for (size_t i = 0; ok && i < m->ents.len; i++) {
         cand *e = &m->ents.items[i];
+        if (e->type != ps->type)
+            continue;
         uint32_t a = 0;
         while (a < e->n_attrs && strcmp(e->attrs[a].key, "surname") != 0)
             a++;
-        if (e->type != ps->type || a == e->n_attrs || e->attrs[a].n_values != 1)
+        if (a == e->n_attrs || e->attrs[a].n_values != 1)
             continue;
         const uint32_t *key = m->cps + e->start;
         uint32_t len = text_at(e->attrs[a].values[0], key, e->end - e->start);
@@ -639,13 +645,7 @@ static bool refer(govner_matcher *m, const pass *ps) {
             continue;
         const cand *t = &m->ents.items[sorted[from].ent];
         const char **v = one_value(m, m->text + m->byte_of[t->start], m->byte_of[t->end] - m->byte_of[t->start]);
-        govner_attr *na = v ? arena_alloc(&m->mem, (e->n_attrs + 1) * sizeof *na) : NULL;
-        if (!(ok = na != NULL))
-            break;
-        memcpy(na, e->attrs, e->n_attrs * sizeof *na);
-        na[e->n_attrs] = (govner_attr){.key = "resolved", .values = v, .n_values = 1};
-        e->attrs = na;
-        e->n_attrs++;
+        ok = v && put_attr(m, e, (govner_attr){.key = "resolved", .values = v, .n_values = 1});
     }
     free(sorted);
     return ok;

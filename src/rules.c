@@ -1827,8 +1827,8 @@ static govner_status statement(parser *p, token *t) {
     }
     if (strcmp(kw, "refer") == 0) {
         pass ps = {.kind = PASS_REFER};
-        if ((st = type_token(p, &t[1], &ps.type)) != GOVNER_OK || (st = type_token(p, &t[2], &ps.target)) != GOVNER_OK ||
-            (st = expect_end(p, &t[3])) != GOVNER_OK)
+        if ((st = type_token(p, &t[1], &ps.type)) != GOVNER_OK ||
+            (st = type_token(p, &t[2], &ps.target)) != GOVNER_OK || (st = expect_end(p, &t[3])) != GOVNER_OK)
             return st;
         return add_pass(p, t, ps);
     }
