@@ -174,12 +174,19 @@ static bool propagate(govner_matcher *m, const pass *ps) {
     return ok && resolve(m);
 }
 
+/* The index of e's attribute `key`, or e->n_attrs when it has none. Every entity of a pass's type
+ * comes here: the first character tells most keys apart before strcmp is called. */
+static uint32_t attr_index(const cand *e, const char *key) {
+    uint32_t a = 0;
+    while (a < e->n_attrs && (e->attrs[a].key[0] != key[0] || strcmp(e->attrs[a].key, key) != 0))
+        a++;
+    return a;
+}
+
 /* Set attribute a on e, in place of the one of the same key or after the others. Attribute
  * arrays may be shared with the lexicon: e gets a copy in the document arena. */
 static bool put_attr(govner_matcher *m, cand *e, govner_attr a) {
-    uint32_t k = 0;
-    while (k < e->n_attrs && strcmp(e->attrs[k].key, a.key) != 0)
-        k++;
+    uint32_t k = attr_index(e, a.key);
     govner_attr *na = arena_alloc(&m->mem, (e->n_attrs + (k == e->n_attrs)) * sizeof *na);
     if (!na)
         return false;
@@ -434,6 +441,11 @@ static const char **one_value(govner_matcher *m, const char *s, size_t n) {
     return v;
 }
 
+/* The text of entity e, as a one-value attribute. */
+static const char **text_value(govner_matcher *m, const cand *e) {
+    return one_value(m, m->text + m->byte_of[e->start], m->byte_of[e->end] - m->byte_of[e->start]);
+}
+
 /* The item of a `candidates` list ("code[:full],...") that begins at p: its length, and in
  * *code_len that of its code. The next item begins at p + len + (p[len] == ','). */
 static size_t candidate_item(const char *p, size_t *code_len) {
@@ -491,7 +503,7 @@ static bool pick_candidate(govner_matcher *m, cand *e, uint32_t a_cand, const ch
             /* The candidate's full name (伊宁 -> 伊宁市), else the entity's own text. */
             const char **full = best_code_len < best_len
                                     ? one_value(m, best + best_code_len + 1, best_len - best_code_len - 1)
-                                    : one_value(m, m->text + m->byte_of[e->start], m->byte_of[e->end] - m->byte_of[e->start]);
+                                    : text_value(m, e);
             if (!full)
                 return false;
             na[k++] = (govner_attr){.key = "full", .values = full, .n_values = 1};
@@ -516,18 +528,12 @@ static bool pick_candidate(govner_matcher *m, cand *e, uint32_t a_cand, const ch
     return true;
 }
 
-/* The index of e's `candidates` attribute, or -1: every entity of the type passes here, so the
- * first character tells most keys apart before strcmp is called. */
-static int candidates_index(const cand *e) {
-    for (uint32_t a = 0; a < e->n_attrs; a++)
-        if (e->attrs[a].key[0] == 'c' && strcmp(e->attrs[a].key, "candidates") == 0)
-            return (int)a;
-    return -1;
-}
+/* Does e have a `candidates` attribute? */
+static bool has_candidates(const cand *e) { return attr_index(e, "candidates") < e->n_attrs; }
 
 static bool disambiguate(govner_matcher *m, const pass *ps) {
     size_t first = 0;
-    while (first < m->ents.len && (m->ents.items[first].type != ps->type || candidates_index(&m->ents.items[first]) < 0))
+    while (first < m->ents.len && (m->ents.items[first].type != ps->type || !has_candidates(&m->ents.items[first])))
         first++;
     if (first == m->ents.len)
         return true;
@@ -552,9 +558,9 @@ static bool disambiguate(govner_matcher *m, const pass *ps) {
     bool ok = true;
     for (size_t i = first; ok && i < m->ents.len; i++) {
         cand *e = &m->ents.items[i];
-        int a = e->type == ps->type ? candidates_index(e) : -1;
-        if (a >= 0 && e->attrs[a].n_values == 1)
-            ok = pick_candidate(m, e, (uint32_t)a, ev.items, n_ev);
+        uint32_t a = e->type == ps->type ? attr_index(e, "candidates") : e->n_attrs;
+        if (a < e->n_attrs && e->attrs[a].n_values == 1)
+            ok = pick_candidate(m, e, a, ev.items, n_ev);
     }
     VEC_FREE(&ev);
     return ok;
@@ -627,9 +633,7 @@ static bool refer(govner_matcher *m, const pass *ps) {
         cand *e = &m->ents.items[i];
         if (e->type != ps->type)
             continue;
-        uint32_t a = 0;
-        while (a < e->n_attrs && strcmp(e->attrs[a].key, "surname") != 0)
-            a++;
+        uint32_t a = attr_index(e, "surname");
         if (a == e->n_attrs || e->attrs[a].n_values != 1)
             continue;
         const uint32_t *key = m->cps + e->start;
@@ -643,8 +647,7 @@ static bool refer(govner_matcher *m, const pass *ps) {
             to++;
         if (from == to || span_text_cmp(&sorted[from], &sorted[to - 1]) != 0)
             continue;
-        const cand *t = &m->ents.items[sorted[from].ent];
-        const char **v = one_value(m, m->text + m->byte_of[t->start], m->byte_of[t->end] - m->byte_of[t->start]);
+        const char **v = text_value(m, &m->ents.items[sorted[from].ent]);
         ok = v && put_attr(m, e, (govner_attr){.key = "resolved", .values = v, .n_values = 1});
     }
     free(sorted);
