@@ -145,6 +145,7 @@ void govner_matcher_free(govner_matcher *m) {
     free(m->prof);
     free(m->class_memo);
     free(m->planes);
+    free(m->rule_static);
     pcre2_match_data_free(m->md);
     pcre2_match_context_free(m->mctx);
     free(m->cps);

@@ -58,6 +58,10 @@ struct govner_matcher {
     uint64_t *planes;
     size_t cap_planes;
     uint64_t plane_any[PLANE_SET_WORDS]; /* planes with a bit set (when ruleset.plane_sets) */
+    /* Three unions of ruleset.plane_rules (start, left, requirement; rules_free included) over
+     * the static planes of plane_any, by the scan; then the same over all its planes, by each
+     * phase (3 * ruleset.rule_words words each). */
+    uint64_t *rule_static, *rule_live;
     uint32_t plane_words;
 
     VEC(hit) hits;          /* by start ascending, longer first */
@@ -99,6 +103,8 @@ govner_status scan_document(govner_matcher *m, govner_error *err);
 /* Rebuild a position index over `n_items` spans given by start/end accessors. */
 bool index_build(pos_index *ix, uint32_t n, size_t n_items, const void *items, size_t stride, bool by_end);
 
+/* pattern.c: the rules each static plane of the document lets run (matcher.rule_static). */
+bool pattern_static_rules(govner_matcher *m);
 /* pattern.c: apply every rule of a phase, adding candidates to m->cands. */
 govner_status pattern_run_phase(govner_matcher *m, const phase *ph, govner_error *err);
 /* At load time: the masks of each phase that say which rules may start where. */

@@ -615,6 +615,42 @@ static void filter_plane(int pass, int16_t *plane, uint16_t *list, int *n) {
         list[(*n)++] = (uint16_t)*plane;
 }
 
+/* ruleset.plane_rules and rules_free from the filters' sets. */
+static bool prepare_plane_rules(govner_ruleset *rs) {
+    rs->plane_rules = rs->rules_free = NULL;
+    rs->rule_words = (uint32_t)(rs->n_rules / 64 + 1);
+    if (!rs->plane_sets)
+        return true;
+    size_t words = rs->rule_words, n = 3 * ((size_t)rs->n_planes + 1) * words;
+    uint64_t *all = arena_alloc(&rs->mem, n * sizeof *all);
+    if (!all)
+        return false;
+    memset(all, 0, n * sizeof *all);
+    rs->rules_free = all;
+    rs->plane_rules = all + 3 * words;
+    for (size_t p = 0; p < rs->phases.len; p++) {
+        const phase *ph = &rs->phases.items[p];
+        for (size_t r = 0; r < ph->n_rules && r < 64; r++) {
+            const rule *ru = &ph->rules[r];
+            const rule_filter *f = &ru->filter;
+            const uint64_t *sets[3] = {f->start_set, f->left_set, f->req_set};
+            bool free[3] = {f->start_all, f->left_all, f->req_all};
+            uint64_t bit = 1ull << (ru->id & 63);
+            size_t w = ru->id >> 6;
+            for (int k = 0; k < 3; k++) {
+                if (free[k]) {
+                    rs->rules_free[k * words + w] |= bit;
+                    continue;
+                }
+                for (uint32_t q = 0; q < rs->n_planes; q++)
+                    if (sets[k][q >> 6] >> (q & 63) & 1)
+                        rs->plane_rules[(3 * q + k) * words + w] |= bit;
+            }
+        }
+    }
+    return true;
+}
+
 /* The rule filters (rule_filter) of the first 64 rules of each phase, and the planes they name:
  * a first pass marks the anchor bits, end bits and classes the filters use (0), then they are
  * numbered, then a second pass writes the filters' lists. */
@@ -697,7 +733,7 @@ static bool prepare_filters(govner_ruleset *rs) {
         for (uint32_t i = rs->planes_static; i < rs->n_planes && i < 64 * PLANE_SET_WORDS; i++)
             rs->type_plane_set[i >> 6] |= 1ull << (i & 63);
     }
-    return true;
+    return prepare_plane_rules(rs);
 }
 
 /* Count the uses of each lexicon in a pattern. */
@@ -1102,21 +1138,40 @@ static const uint64_t *required_plane(govner_matcher *m, const rule *ru) {
     return near;
 }
 
-/* Do plane sets a and b share a plane? */
-static bool sets_meet(const uint64_t *a, const uint64_t *b) {
-    uint64_t x = 0;
-    for (int i = 0; i < PLANE_SET_WORDS; i++)
-        x |= a[i] & b[i];
-    return x != 0;
+/* OR into masks (3 * rule_words words) the rules that the planes of plane_any in [lo, hi) let run. */
+static void union_plane_rules(const govner_matcher *m, uint64_t *masks, uint32_t lo, uint32_t hi) {
+    const govner_ruleset *rs = m->rs;
+    size_t words = rs->rule_words;
+    for (uint32_t w = lo >> 6; w < PLANE_SET_WORDS && 64 * w < hi; w++) {
+        uint64_t b = m->plane_any[w];
+        if (64 * w < lo)
+            b &= ~0ull << (lo & 63);
+        if (hi < 64 * (w + 1))
+            b &= (1ull << (hi & 63)) - 1;
+        for (; b; b &= b - 1) {
+            const uint64_t *pr = rs->plane_rules + 3 * (size_t)(64 * w + (uint32_t)__builtin_ctzll(b)) * words;
+            for (size_t i = 0; i < 3 * words; i++)
+                masks[i] |= pr[i];
+        }
+    }
+}
+
+bool pattern_static_rules(govner_matcher *m) {
+    const govner_ruleset *rs = m->rs;
+    if (!rs->plane_sets)
+        return true;
+    size_t n = 3 * (size_t)rs->rule_words;
+    if (!m->rule_static && !(m->rule_static = malloc(2 * n * sizeof *m->rule_static)))
+        return false;
+    m->rule_live = m->rule_static + n;
+    memcpy(m->rule_static, rs->rules_free, n * sizeof *m->rule_static);
+    union_plane_rules(m, m->rule_static, 0, rs->planes_static);
+    return true;
 }
 
 /* Try rule ru (the order-th of its phase) at every position its filter lets through, in order. */
 static govner_status run_rule(govner_matcher *m, const rule *ru, uint64_t order, govner_error *err) {
     const rule_filter *f = &ru->filter;
-    if (m->rs->plane_sets && ((!f->start_all && !sets_meet(f->start_set, m->plane_any)) ||
-        (!f->left_all && !sets_meet(f->left_set, m->plane_any)) ||
-        (!f->req_all && !sets_meet(f->req_set, m->plane_any))))
-        return GOVNER_OK; /* what it starts with, its left context or its requirement is nowhere */
     const uint64_t *planes = m->planes;
     size_t words = m->plane_words;
     uint64_t *at = plane(m, m->rs->n_planes + 2), any = 0;
@@ -1178,9 +1233,32 @@ govner_status pattern_run_phase(govner_matcher *m, const phase *ph, govner_error
         plane_mark(m, rs->planes_static + n_types + e->type, e->end);
     }
     /* Rule by rule, each in text order: candidates are ordered by rule, then by position (seq),
-     * whichever loop makes them. */
-    for (size_t r = 0; r < ph->n_rules && r < 64 && st == GOVNER_OK; r++)
-        st = run_rule(m, &ph->rules[r], r, err);
+     * whichever loop makes them. Only the rules whose start, left context and requirement each
+     * have a non-empty plane run (ruleset.plane_rules): the others cannot match anywhere. */
+    size_t n_filtered = ph->n_rules < 64 ? ph->n_rules : 64;
+    if (rs->plane_sets) {
+        size_t words = rs->rule_words, n = 3 * words;
+        uint64_t *live = m->rule_live;
+        memcpy(live, m->rule_static, n * sizeof *live);
+        union_plane_rules(m, live, rs->planes_static, rs->n_planes);
+        /* The phase's ids base .. base + n_filtered - 1 lie in at most two words: in increasing
+         * order, the rules whose three bits are set. */
+        uint32_t base = ph->rules[0].id, end = base + (uint32_t)n_filtered;
+        for (uint32_t w = base >> 6; 64 * w < end && st == GOVNER_OK; w++) {
+            uint64_t b = live[w] & live[words + w] & live[2 * words + w];
+            if (64 * w < base)
+                b &= ~0ull << (base & 63);
+            if (end < 64 * (w + 1))
+                b &= (1ull << (end & 63)) - 1;
+            for (; b && st == GOVNER_OK; b &= b - 1) {
+                uint32_t r = 64 * w + (uint32_t)__builtin_ctzll(b) - base;
+                st = run_rule(m, &ph->rules[r], r, err);
+            }
+        }
+    } else {
+        for (size_t r = 0; r < n_filtered && st == GOVNER_OK; r++)
+            st = run_rule(m, &ph->rules[r], r, err);
+    }
     /* Rules past the 64th are tried everywhere. */
     for (size_t ri = 64; ri < ph->n_rules && st == GOVNER_OK; ri++)
         for (uint32_t pos = 0; pos < m->n && st == GOVNER_OK; pos++) {

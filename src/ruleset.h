@@ -309,6 +309,13 @@ struct govner_ruleset {
     uint32_t bol_plane, planes_static, n_planes;
     bool plane_sets;        /* n_planes fit in a rule_filter set: the sets are used */
     uint64_t type_plane_set[PLANE_SET_WORDS]; /* the entity types' planes, as a set */
+    /* The same sets turned around, over rule ids (bit rule.id of a word array of rule_words),
+     * when plane_sets: for plane p, plane_rules[(3 * p + k) * rule_words ...] holds the filtered
+     * rules whose start (k = 0), left (1) or requirement (2) set names p; rules_free[k * rule_words
+     * ...] those without that condition. A rule may run on a document where it has a bit in each
+     * of the three unions over the document's non-empty planes (matcher.rule_static). */
+    uint32_t rule_words;
+    uint64_t *plane_rules, *rules_free;
     /* Entries of exact lexicons: open addressing on a hash of (lexicon, text); entry + 1, 0 empty. */
     uint32_t *exact;
     size_t exact_mask, exact_used;

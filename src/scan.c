@@ -179,7 +179,7 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
             m->hits.items[b - 1] = tmp;
         }
     }
-    if (!fill_planes(m, n))
+    if (!fill_planes(m, n) || !pattern_static_rules(m))
         goto nomem;
     if (!index_build(&m->hit_start, n, m->hits.len, m->hits.items, sizeof(hit), false) ||
         !index_build(&m->hit_end, n, m->hits.len, m->hits.items, sizeof(hit), true))
