@@ -123,11 +123,15 @@ static inline uint64_t *plane(const govner_matcher *m, uint32_t i) {
     return m->planes + (size_t)i * m->plane_words;
 }
 static inline void plane_set(uint64_t *plane, uint32_t pos) { plane[pos >> 6] |= 1ull << (pos & 63); }
+/* Note that plane i is not empty. */
+static inline void plane_note(govner_matcher *m, uint32_t i) {
+    if (i < 64 * PLANE_SET_WORDS)
+        m->plane_any[i >> 6] |= 1ull << (i & 63);
+}
 /* Set bit pos of plane i, noting the plane is not empty. */
 static inline void plane_mark(govner_matcher *m, uint32_t i, uint32_t pos) {
     plane_set(plane(m, i), pos);
-    if (i < 64 * PLANE_SET_WORDS)
-        m->plane_any[i >> 6] |= 1ull << (i & 63);
+    plane_note(m, i);
 }
 /* Does one-character class `rx` match code point cp? */
 bool pattern_class_match(govner_matcher *m, const regex_def *rx, uint32_t cp);

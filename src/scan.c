@@ -92,18 +92,38 @@ static bool fill_planes(govner_matcher *m, uint32_t n) {
         m->planes = p;
         m->cap_planes = cap;
     }
-    memset(m->planes, 0, (size_t)rs->planes_static * words * sizeof *m->planes);
+    uint64_t *planes = m->planes;
+    memset(planes, 0, (size_t)rs->planes_static * words * sizeof *planes);
     memset(m->plane_any, 0, sizeof m->plane_any);
+    /* Bit by bit into the planes; which planes are not empty, from the unions of the bits after. */
+    anchor_set start_any = {{0}}, end_any = {{0}};
+    uint64_t class_any = 0;
     for (uint32_t i = 0; i < n; i++) {
+        size_t at = i >> 6;
+        uint64_t bit = 1ull << (i & 63);
         for (int w = 0; w < ANCHOR_WORDS; w++) {
-            for (uint64_t b = m->start_bits[i].w[w] & rs->plane_start_used.w[w]; b; b &= b - 1)
-                plane_mark(m, (uint32_t)rs->start_plane[w * 64 + __builtin_ctzll(b)], i);
-            for (uint64_t b = m->end_bits[i].w[w] & rs->plane_end_used.w[w]; b; b &= b - 1)
-                plane_mark(m, (uint32_t)rs->end_plane[w * 64 + __builtin_ctzll(b)], i);
+            uint64_t b = m->start_bits[i].w[w] & rs->plane_start_used.w[w];
+            start_any.w[w] |= b;
+            for (; b; b &= b - 1)
+                planes[(size_t)rs->start_plane[w * 64 + __builtin_ctzll(b)] * words + at] |= bit;
+            b = m->end_bits[i].w[w] & rs->plane_end_used.w[w];
+            end_any.w[w] |= b;
+            for (; b; b &= b - 1)
+                planes[(size_t)rs->end_plane[w * 64 + __builtin_ctzll(b)] * words + at] |= bit;
         }
-        for (uint64_t c = m->cls[i] & rs->plane_class_used; c; c &= c - 1)
-            plane_mark(m, (uint32_t)rs->class_plane[__builtin_ctzll(c)], i);
+        uint64_t c = m->cls[i] & rs->plane_class_used;
+        class_any |= c;
+        for (; c; c &= c - 1)
+            planes[(size_t)rs->class_plane[__builtin_ctzll(c)] * words + at] |= bit;
     }
+    for (int w = 0; w < ANCHOR_WORDS; w++) {
+        for (uint64_t b = start_any.w[w]; b; b &= b - 1)
+            plane_note(m, (uint32_t)rs->start_plane[w * 64 + __builtin_ctzll(b)]);
+        for (uint64_t b = end_any.w[w]; b; b &= b - 1)
+            plane_note(m, (uint32_t)rs->end_plane[w * 64 + __builtin_ctzll(b)]);
+    }
+    for (uint64_t c = class_any; c; c &= c - 1)
+        plane_note(m, (uint32_t)rs->class_plane[__builtin_ctzll(c)]);
     plane_mark(m, rs->bol_plane, 0);
     for (uint32_t i = 1; i < n; i++)
         if (m->cps[i - 1] == '\n' || m->cps[i - 1] == '\r')
@@ -145,38 +165,69 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
     m->hits.len = 0;
     const trie *t = &rs->trie;
     uint32_t max_len = rs->max_lex_len;
-    for (uint32_t i = 0; i < n; i++) {
-        if (i + 1 >= n || !trie_pair_maybe(t, m->cps[i], m->cps[i + 1]))
-            continue;
-        uint32_t node = trie_step(t, TRIE_ROOT, m->cps[i]);
-        size_t first = m->hits.len;
-        uint32_t lim = n - i < max_len ? n - i : max_len;
-        /* One-character entries are not recorded: pattern.c looks them up at the root. */
-        for (uint32_t j = 1; j < lim && node != TRIE_NONE; j++) {
-            const trie_slot *sl = trie_edge(t, node, m->cps[i + j]);
-            if (!sl)
-                break;
-            node = trie_child(t, sl);
-            uint32_t term = sl->term & ~(TRIE_LEAF | TRIE_SINGLE);
-            if (sl->term & TRIE_SINGLE) {
-                if (!add_hit(m, (hit){i, i + j + 1, term, trie_single_lex(sl)}))
-                    goto nomem;
-            } else if (term != TRIE_NO_TERM) {
-                for (const trie_term *tt = &t->terms[term];; tt++) {
-                    if (!add_hit(m, (hit){i, i + j + 1, tt->entry, tt->lex & ~TRIE_TERM_LAST}))
-                        goto nomem;
-                    if (tt->lex & TRIE_TERM_LAST)
-                        break;
-                }
-            }
-            if (sl->term & TRIE_LEAF)
-                break;
+    /* The edge table is far larger than the caches, and nearly every lookup misses them. The
+     * first two edges of the walks of a block of positions do not depend on one another: each
+     * level is looked up for the whole block after its loads were asked for (prefetched), so the
+     * misses overlap; the rare longer walks go on one by one. */
+    enum { BLOCK = 64 };
+    const trie_slot *edge1[BLOCK], *edge2[BLOCK];
+    for (uint32_t b0 = 0; b0 < n; b0 += BLOCK) {
+        uint32_t nb = n - b0 < BLOCK ? n - b0 : BLOCK;
+        uint32_t node1[BLOCK];
+        for (uint32_t k = 0; k < nb; k++) {
+            uint32_t i = b0 + k;
+            node1[k] = TRIE_NONE;
+            if (i + 1 >= n || max_len < 2 || !trie_pair_maybe(t, m->cps[i], m->cps[i + 1]))
+                continue;
+            if ((node1[k] = trie_step(t, TRIE_ROOT, m->cps[i])) != TRIE_NONE)
+                trie_edge_prefetch(t, node1[k], m->cps[i + 1]);
         }
-        /* Longer first among hits of one start: reverse the group. */
-        for (size_t a = first, b = m->hits.len; b > a + 1; a++, b--) {
-            hit tmp = m->hits.items[a];
-            m->hits.items[a] = m->hits.items[b - 1];
-            m->hits.items[b - 1] = tmp;
+        for (uint32_t k = 0; k < nb; k++) {
+            uint32_t i = b0 + k;
+            const trie_slot *sl = node1[k] == TRIE_NONE ? NULL : trie_edge(t, node1[k], m->cps[i + 1]);
+            edge1[k] = sl;
+            if (sl && !(sl->term & TRIE_LEAF) && i + 2 < n && max_len > 2)
+                trie_edge_prefetch(t, trie_child(t, sl), m->cps[i + 2]);
+        }
+        for (uint32_t k = 0; k < nb; k++) {
+            uint32_t i = b0 + k;
+            const trie_slot *sl = edge1[k];
+            edge2[k] = sl && !(sl->term & TRIE_LEAF) && i + 2 < n && max_len > 2
+                           ? trie_edge(t, trie_child(t, sl), m->cps[i + 2]) : NULL;
+        }
+        for (uint32_t k = 0; k < nb; k++) {
+            uint32_t i = b0 + k;
+            if (!edge1[k])
+                continue;
+            size_t first = m->hits.len;
+            uint32_t lim = n - i < max_len ? n - i : max_len;
+            /* One-character entries are not recorded: pattern.c looks them up at the root. */
+            for (uint32_t j = 1; j < lim; j++) {
+                const trie_slot *sl = j == 1 ? edge1[k] : j == 2 ? edge2[k] : trie_edge(t, node1[k], m->cps[i + j]);
+                if (!sl)
+                    break;
+                node1[k] = trie_child(t, sl);
+                uint32_t term = sl->term & ~(TRIE_LEAF | TRIE_SINGLE);
+                if (sl->term & TRIE_SINGLE) {
+                    if (!add_hit(m, (hit){i, i + j + 1, term, trie_single_lex(sl)}))
+                        goto nomem;
+                } else if (term != TRIE_NO_TERM) {
+                    for (const trie_term *tt = &t->terms[term];; tt++) {
+                        if (!add_hit(m, (hit){i, i + j + 1, tt->entry, tt->lex & ~TRIE_TERM_LAST}))
+                            goto nomem;
+                        if (tt->lex & TRIE_TERM_LAST)
+                            break;
+                    }
+                }
+                if (sl->term & TRIE_LEAF)
+                    break;
+            }
+            /* Longer first among hits of one start: reverse the group. */
+            for (size_t a = first, b = m->hits.len; b > a + 1; a++, b--) {
+                hit tmp = m->hits.items[a];
+                m->hits.items[a] = m->hits.items[b - 1];
+                m->hits.items[b - 1] = tmp;
+            }
         }
     }
     if (!fill_planes(m, n) || !pattern_static_rules(m))
