@@ -13,6 +13,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -480,6 +481,82 @@ bool cache_write(const govner_ruleset *rs, const char *path) {
     }
     free(p);
     return ok;
+}
+
+/* Section - Pruning ------------------------------------------------------------------------------ */
+
+typedef struct {
+    char *path;
+    time_t mtime;
+} image_file;
+
+static int newer_first(const void *a, const void *b) {
+    time_t x = ((const image_file *)a)->mtime, y = ((const image_file *)b)->mtime;
+    return x > y ? -1 : x < y;
+}
+
+/* Images are named by the identity of their main rules file, which an editor that saves by
+ * renaming changes every time, so a rule author's cache would grow by an image per save: after
+ * writing `path`, the directory keeps the CACHE_KEEP images written most recently (`path` among
+ * them) and loses the others, and temporary files of writes that died an hour ago. A process
+ * still using a removed image has it in memory; the next one to need it builds it again. */
+void cache_prune(const char *path) {
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return;
+    size_t dir_len = (size_t)(slash - path);
+    char *dir = strndup(path, dir_len ? dir_len : 1);
+    DIR *d = dir ? opendir(dir) : NULL;
+    if (!d) {
+        free(dir);
+        return;
+    }
+    image_file *files = NULL;
+    size_t n = 0, cap = 0;
+    time_t now = time(NULL);
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        const char *name = de->d_name, *ext = strstr(name, ".img");
+        if (strncmp(name, "lexicons-", 9) != 0 || !ext)
+            continue;
+        size_t len = strlen(dir) + strlen(name) + 2;
+        char *full = malloc(len);
+        struct stat st;
+        if (!full)
+            break;
+        snprintf(full, len, "%s/%s", dir, name);
+        bool temporary = ext[4] == '.', image = ext[4] == '\0';
+        if (strcmp(full, path) == 0 || lstat(full, &st) != 0 || !S_ISREG(st.st_mode) || (!temporary && !image)) {
+            free(full);
+            continue;
+        }
+        if (temporary) {
+            if (st.st_mtime < now - 3600)
+                unlink(full);
+            free(full);
+            continue;
+        }
+        if (n == cap) {
+            size_t nc = cap ? 2 * cap : 16;
+            image_file *q = realloc(files, nc * sizeof *q);
+            if (!q) {
+                free(full);
+                break;
+            }
+            files = q;
+            cap = nc;
+        }
+        files[n++] = (image_file){full, st.st_mtime};
+    }
+    closedir(d);
+    qsort(files, n, sizeof *files, newer_first);
+    for (size_t i = 0; i < n; i++) {
+        if (i + 1 >= CACHE_KEEP) /* `path` is one of those kept */
+            unlink(files[i].path);
+        free(files[i].path);
+    }
+    free(files);
+    free(dir);
 }
 
 bool cache_make_dir(const char *dir) {

@@ -93,7 +93,8 @@ static govner_ruleset *load(const char *path, const char *cache_dir, bool use_im
     if (s == GOVNER_OK && ((!replayed && !lexicon_freeze(rs)) || !docpass_prepare(rs) || !pattern_prepare(rs)))
         s = error_set(err, GOVNER_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
     if (s == GOVNER_OK && image && !replayed && cache_make_dir(cache_dir))
-        cache_write(rs, image); /* best effort: without an image the next load builds again */
+        if (cache_write(rs, image)) /* best effort: without an image the next load builds again */
+            cache_prune(image);
     free(image);
     if (s != GOVNER_OK) {
         govner_ruleset_free(rs);

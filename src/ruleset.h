@@ -368,6 +368,10 @@ bool cache_adopt(govner_ruleset *rs);
 bool cache_jurisdiction(govner_ruleset *rs, size_t j, pass *ps);
 /* Write the image of a ruleset built without one (false: not written; nothing else changes). */
 bool cache_write(const govner_ruleset *rs, const char *path);
+/* After an image was written at path: the other images of its directory but the CACHE_KEEP - 1
+ * newest are removed (and temporary files older than an hour). */
+#define CACHE_KEEP 8
+void cache_prune(const char *path);
 void cache_release(govner_ruleset *rs);
 
 /* FNV-1a over s[0..len), from `seed` (the exact table and the province codes hash with it). */

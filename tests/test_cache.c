@@ -121,6 +121,49 @@ static void test_written_then_replayed(void **state) {
     govner_ruleset_free(second);
 }
 
+static bool exists(const char *dir, const char *name) {
+    char path[512];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return stat(path, &st) == 0;
+}
+
+/* Written `age` seconds ago. */
+static void write_aged(const char *dir, const char *name, time_t age) {
+    char path[512];
+    write_file(dir, name, "old", "w");
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    struct timespec t[2] = {{time(NULL) - age, 0}, {time(NULL) - age, 0}};
+    assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+/* Writing an image keeps the CACHE_KEEP newest images of the directory, its own among them, and
+ * removes the others and temporary files an hour old; other files are left alone. */
+static void test_old_images_pruned(void **state) {
+    fixture *fx = *state;
+    char name[64];
+    for (int i = 0; i < 10; i++) { /* lexicons-old0 is the newest */
+        snprintf(name, sizeof name, "lexicons-old%d.img", i);
+        write_aged(fx->cache, name, 60 * (i + 1));
+    }
+    write_aged(fx->cache, "lexicons-dead.img.Ab12Cd", 7200);
+    write_aged(fx->cache, "lexicons-busy.img.Ef34Gh", 10);
+    write_aged(fx->cache, "notes.txt", 7200);
+    govner_ruleset *rs = load_cached(fx, false);
+    struct stat st;
+    assert_int_equal(stat(fx->image, &st), 0);
+    for (int i = 0; i < 10; i++) {
+        snprintf(name, sizeof name, "lexicons-old%d.img", i);
+        assert_int_equal(exists(fx->cache, name), i < CACHE_KEEP - 1);
+    }
+    assert_false(exists(fx->cache, "lexicons-dead.img.Ab12Cd"));
+    assert_true(exists(fx->cache, "lexicons-busy.img.Ef34Gh"));
+    assert_true(exists(fx->cache, "notes.txt"));
+    govner_ruleset_free(rs);
+    rs = load_cached(fx, true); /* its own image was kept */
+    govner_ruleset_free(rs);
+}
+
 static void test_changed_lexicon_rebuilds(void **state) {
     fixture *fx = *state;
     govner_ruleset_free(load_cached(fx, false));
@@ -292,6 +335,7 @@ static void test_shipped_rules(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_written_then_replayed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_old_images_pruned, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changed_lexicon_rebuilds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changed_rules_rebuild, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_image_ignored, setup, teardown),
