@@ -549,7 +549,8 @@ void cache_prune(const char *path) {
         files[n++] = (image_file){full, st.st_mtime};
     }
     closedir(d);
-    qsort(files, n, sizeof *files, newer_first);
+    if (n > 1)
+        qsort(files, n, sizeof *files, newer_first);
     for (size_t i = 0; i < n; i++) {
         if (i + 1 >= CACHE_KEEP) /* `path` is one of those kept */
             unlink(files[i].path);

@@ -634,11 +634,11 @@ static bool prepare_plane_rules(govner_ruleset *rs) {
             const rule *ru = &ph->rules[r];
             const rule_filter *f = &ru->filter;
             const uint64_t *sets[3] = {f->start_set, f->left_set, f->req_set};
-            bool free[3] = {f->start_all, f->left_all, f->req_all};
+            bool unconditional[3] = {f->start_all, f->left_all, f->req_all};
             uint64_t bit = 1ull << (ru->id & 63);
             size_t w = ru->id >> 6;
             for (int k = 0; k < 3; k++) {
-                if (free[k]) {
+                if (unconditional[k]) {
                     rs->rules_free[k * words + w] |= bit;
                     continue;
                 }
