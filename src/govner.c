@@ -144,7 +144,7 @@ void govner_matcher_free(govner_matcher *m) {
     if (!m)
         return;
     free(m->prof);
-    free(m->class_memo);
+    free(m->cp_memo);
     free(m->planes);
     free(m->rule_static);
     pcre2_match_data_free(m->md);

@@ -37,6 +37,14 @@ typedef struct {
     uint32_t start, end;
 } trail_item;
 
+/* A code point's class bits (bit i for class slot i, CLASS_KNOWN once computed; 0: not yet), its
+ * number among the one-character entries (single_index) and the trie root's child by it. */
+typedef struct {
+    uint64_t cls;
+    int32_t single;
+    uint32_t root;
+} cp_info;
+
 struct govner_matcher {
     const govner_ruleset *rs;
     arena mem;              /* everything of the current document */
@@ -74,9 +82,9 @@ struct govner_matcher {
     VEC(cand) cands;        /* candidates of the running phase */
     uint64_t seq;
 
-    /* Class bits of the code points of the Basic Multilingual Plane met so far: bit i for class
-     * slot i, CLASS_KNOWN once computed; 0 when not yet. */
-    uint64_t *class_memo;
+    /* What the scan and the classes need of each code point of the Basic Multilingual Plane met so
+     * far, in one place (one cache line instead of three tables): cp_info. */
+    cp_info *cp_memo;
 
     pcre2_match_data *md;
     pcre2_match_context *mctx;
@@ -114,8 +122,8 @@ bool pattern_prepare(govner_ruleset *rs);
 #define CLASS_KNOWN (1ull << 63)
 uint64_t pattern_class_bits_slow(govner_matcher *m, uint32_t cp);
 static inline uint64_t pattern_class_bits(govner_matcher *m, uint32_t cp) {
-    if (cp < 0x10000 && m->class_memo && m->class_memo[cp])
-        return m->class_memo[cp];
+    if (cp < 0x10000 && m->cp_memo && m->cp_memo[cp].cls)
+        return m->cp_memo[cp].cls;
     return pattern_class_bits_slow(m, cp);
 }
 /* Plane i (ruleset.h: start_plane ...); n_planes .. n_planes + 2 are the three scratch planes. */

@@ -136,9 +136,9 @@ uint64_t pattern_class_bits_slow(govner_matcher *m, uint32_t cp) {
             bits |= 1ull << rx->class_slot;
     }
     if (cp < 0x10000) {
-        if (!m->class_memo && !(m->class_memo = calloc(0x10000, sizeof *m->class_memo)))
+        if (!m->cp_memo && !(m->cp_memo = calloc(0x10000, sizeof *m->cp_memo)))
             return bits; /* not memoised, still the right answer */
-        m->class_memo[cp] = bits;
+        m->cp_memo[cp] = (cp_info){bits, single_index(rs, cp), rs->trie.root_bmp[cp]};
     }
     return bits;
 }

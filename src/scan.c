@@ -144,8 +144,14 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
         if (k == 0)
             return error_set(err, GOVNER_ERR_INPUT, "", 0, 0, NULL, "invalid UTF-8 at byte %zu", m->text_base + i);
         m->cps[n] = cp;
-        m->cpidx[n] = single_index(rs, cp);
-        m->cls[n] = pattern_class_bits(m, cp);
+        if (cp < 0x10000 && m->cp_memo && m->cp_memo[cp].cls) {
+            const cp_info *ci = &m->cp_memo[cp];
+            m->cpidx[n] = ci->single;
+            m->cls[n] = ci->cls;
+        } else {
+            m->cls[n] = pattern_class_bits(m, cp);
+            m->cpidx[n] = single_index(rs, cp);
+        }
         m->byte_of[n] = (uint32_t)i;
         n++;
         i += (size_t)k;
@@ -179,7 +185,10 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
             node1[k] = TRIE_NONE;
             if (i + 1 >= n || max_len < 2 || !trie_pair_maybe(t, m->cps[i], m->cps[i + 1]))
                 continue;
-            if ((node1[k] = trie_step(t, TRIE_ROOT, m->cps[i])) != TRIE_NONE)
+            uint32_t cp = m->cps[i];
+            node1[k] = cp < 0x10000 && m->cp_memo && m->cp_memo[cp].cls ? m->cp_memo[cp].root
+                                                                        : trie_step(t, TRIE_ROOT, cp);
+            if (node1[k] != TRIE_NONE)
                 trie_edge_prefetch(t, node1[k], m->cps[i + 1]);
         }
         for (uint32_t k = 0; k < nb; k++) {
