@@ -511,8 +511,7 @@ void cache_prune(const char *path) {
         free(dir);
         return;
     }
-    image_file *files = NULL;
-    size_t n = 0, cap = 0;
+    VEC(image_file) files = {0};
     time_t now = time(NULL);
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
@@ -536,27 +535,20 @@ void cache_prune(const char *path) {
             free(full);
             continue;
         }
-        if (n == cap) {
-            size_t nc = cap ? 2 * cap : 16;
-            image_file *q = realloc(files, nc * sizeof *q);
-            if (!q) {
-                free(full);
-                break;
-            }
-            files = q;
-            cap = nc;
+        if (!VEC_PUSH(&files, ((image_file){full, st.st_mtime}))) {
+            free(full);
+            break;
         }
-        files[n++] = (image_file){full, st.st_mtime};
     }
     closedir(d);
-    if (n > 1)
-        qsort(files, n, sizeof *files, newer_first);
-    for (size_t i = 0; i < n; i++) {
+    if (files.len > 1)
+        qsort(files.items, files.len, sizeof *files.items, newer_first);
+    for (size_t i = 0; i < files.len; i++) {
         if (i + 1 >= CACHE_KEEP) /* `path` is one of those kept */
-            unlink(files[i].path);
-        free(files[i].path);
+            unlink(files.items[i].path);
+        free(files.items[i].path);
     }
-    free(files);
+    VEC_FREE(&files);
     free(dir);
 }
 

@@ -121,10 +121,13 @@ bool pattern_prepare(govner_ruleset *rs);
  * answer comes from PCRE2 once per matcher, then from a table (not kept when out of memory). */
 #define CLASS_KNOWN (1ull << 63)
 uint64_t pattern_class_bits_slow(govner_matcher *m, uint32_t cp);
+/* What the matcher knows of code point cp (pattern_class_bits_slow fills it), or NULL. */
+static inline const cp_info *cp_known(const govner_matcher *m, uint32_t cp) {
+    return cp < 0x10000 && m->cp_memo && m->cp_memo[cp].cls ? &m->cp_memo[cp] : NULL;
+}
 static inline uint64_t pattern_class_bits(govner_matcher *m, uint32_t cp) {
-    if (cp < 0x10000 && m->cp_memo && m->cp_memo[cp].cls)
-        return m->cp_memo[cp].cls;
-    return pattern_class_bits_slow(m, cp);
+    const cp_info *ci = cp_known(m, cp);
+    return ci ? ci->cls : pattern_class_bits_slow(m, cp);
 }
 /* Plane i (ruleset.h: start_plane ...); n_planes .. n_planes + 2 are the three scratch planes. */
 static inline uint64_t *plane(const govner_matcher *m, uint32_t i) {

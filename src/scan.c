@@ -144,8 +144,8 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
         if (k == 0)
             return error_set(err, GOVNER_ERR_INPUT, "", 0, 0, NULL, "invalid UTF-8 at byte %zu", m->text_base + i);
         m->cps[n] = cp;
-        if (cp < 0x10000 && m->cp_memo && m->cp_memo[cp].cls) {
-            const cp_info *ci = &m->cp_memo[cp];
+        const cp_info *ci = cp_known(m, cp);
+        if (ci) {
             m->cpidx[n] = ci->single;
             m->cls[n] = ci->cls;
         } else {
@@ -179,15 +179,14 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
     const trie_slot *edge1[BLOCK], *edge2[BLOCK];
     for (uint32_t b0 = 0; b0 < n; b0 += BLOCK) {
         uint32_t nb = n - b0 < BLOCK ? n - b0 : BLOCK;
-        uint32_t node1[BLOCK];
+        uint32_t node1[BLOCK], node2[BLOCK];
         for (uint32_t k = 0; k < nb; k++) {
             uint32_t i = b0 + k;
             node1[k] = TRIE_NONE;
             if (i + 1 >= n || max_len < 2 || !trie_pair_maybe(t, m->cps[i], m->cps[i + 1]))
                 continue;
-            uint32_t cp = m->cps[i];
-            node1[k] = cp < 0x10000 && m->cp_memo && m->cp_memo[cp].cls ? m->cp_memo[cp].root
-                                                                        : trie_step(t, TRIE_ROOT, cp);
+            const cp_info *ci = cp_known(m, m->cps[i]);
+            node1[k] = ci ? ci->root : trie_step(t, TRIE_ROOT, m->cps[i]);
             if (node1[k] != TRIE_NONE)
                 trie_edge_prefetch(t, node1[k], m->cps[i + 1]);
         }
@@ -195,15 +194,12 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
             uint32_t i = b0 + k;
             const trie_slot *sl = node1[k] == TRIE_NONE ? NULL : trie_edge(t, node1[k], m->cps[i + 1]);
             edge1[k] = sl;
-            if (sl && !(sl->term & TRIE_LEAF) && i + 2 < n && max_len > 2)
-                trie_edge_prefetch(t, trie_child(t, sl), m->cps[i + 2]);
+            node2[k] = sl && !(sl->term & TRIE_LEAF) && i + 2 < n && max_len > 2 ? trie_child(t, sl) : TRIE_NONE;
+            if (node2[k] != TRIE_NONE)
+                trie_edge_prefetch(t, node2[k], m->cps[i + 2]);
         }
-        for (uint32_t k = 0; k < nb; k++) {
-            uint32_t i = b0 + k;
-            const trie_slot *sl = edge1[k];
-            edge2[k] = sl && !(sl->term & TRIE_LEAF) && i + 2 < n && max_len > 2
-                           ? trie_edge(t, trie_child(t, sl), m->cps[i + 2]) : NULL;
-        }
+        for (uint32_t k = 0; k < nb; k++)
+            edge2[k] = node2[k] == TRIE_NONE ? NULL : trie_edge(t, node2[k], m->cps[b0 + k + 2]);
         for (uint32_t k = 0; k < nb; k++) {
             uint32_t i = b0 + k;
             if (!edge1[k])

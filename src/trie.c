@@ -51,8 +51,7 @@ void trie_free(trie *t) {
 }
 
 static void put(trie_slot *slots, size_t mask, uint64_t key, uint32_t child) {
-    uint64_t h = key * 0x9E3779B97F4A7C15ull;
-    size_t i = (size_t)(h >> 20) & mask;
+    size_t i = trie_edge_home(mask, key);
     while (slots[i].key != 0)
         i = (i + 1) & mask;
     slots[i] = (trie_slot){key, child, TRIE_NO_TERM};
@@ -129,7 +128,7 @@ uint32_t trie_insert(trie *t, const char *s, size_t len, uint32_t *n_cps) {
             } else {
                 if (!trie_reserve(t, 1))
                     return TRIE_NONE;
-                put(t->slots, t->mask, (((uint64_t)node << 21) | cp) + 1, next);
+                put(t->slots, t->mask, trie_edge_key(node, cp), next);
                 t->used++;
             }
         }

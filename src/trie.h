@@ -86,11 +86,17 @@ bool trie_fit(trie *t);
  * number in *n_cps when not NULL. TRIE_NONE when out of memory or not valid UTF-8. */
 uint32_t trie_insert(trie *t, const char *s, size_t len, uint32_t *n_cps);
 
+/* The key of the edge out of `node` by `cp`, and the slot of a table of mask + 1 slots where its
+ * probe begins. */
+static inline uint64_t trie_edge_key(uint32_t node, uint32_t cp) { return (((uint64_t)node << 21) | cp) + 1; }
+static inline size_t trie_edge_home(size_t mask, uint64_t key) {
+    return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 20) & mask;
+}
+
 /* The edge out of `node` (not the root) by `cp`, or NULL. */
 static inline const trie_slot *trie_edge(const trie *t, uint32_t node, uint32_t cp) {
-    uint64_t key = (((uint64_t)node << 21) | cp) + 1;
-    uint64_t h = key * 0x9E3779B97F4A7C15ull;
-    size_t i = (size_t)(h >> 20) & t->mask;
+    uint64_t key = trie_edge_key(node, cp);
+    size_t i = trie_edge_home(t->mask, key);
     for (;;) {
         const trie_slot *sl = &t->slots[i];
         if (sl->key == key)
@@ -105,8 +111,7 @@ static inline const trie_slot *trie_edge(const trie *t, uint32_t node, uint32_t 
  * results): the table is far larger than the caches, and the scan asks for it a few positions
  * ahead so that the load overlaps the work in between. */
 static inline void trie_edge_prefetch(const trie *t, uint32_t node, uint32_t cp) {
-    uint64_t key = (((uint64_t)node << 21) | cp) + 1;
-    __builtin_prefetch(&t->slots[(size_t)((key * 0x9E3779B97F4A7C15ull) >> 20) & t->mask]);
+    __builtin_prefetch(&t->slots[trie_edge_home(t->mask, trie_edge_key(node, cp))]);
 }
 
 /* Child of `node` by `cp`, or TRIE_NONE. */
