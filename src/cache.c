@@ -28,7 +28,7 @@
 #include "ruleset.h"
 
 #define IMAGE_MAGIC "GOVNERL\x01"
-#define IMAGE_FORMAT 2u
+#define IMAGE_FORMAT 3u
 #define IMAGE_BYTE_ORDER 0x01020304u
 #define IMAGE_ALIGN 64
 
@@ -53,8 +53,10 @@ typedef struct {
 } image_entry;
 
 struct image_lexicon {
-    uint32_t max_length, min_length, has_single, pad;
+    uint32_t max_length, min_length, flags, any_entry; /* flags: IMAGE_HAS_SINGLE, IMAGE_HAS_ATTRS */
 };
+#define IMAGE_HAS_SINGLE 1u
+#define IMAGE_HAS_ATTRS 2u
 typedef struct image_lexicon image_lexicon;
 
 /* What docpass_prepare derives from the entries for a jurisdiction pass (the provinces and the
@@ -281,7 +283,9 @@ void cache_new_lexicon(govner_ruleset *rs, uint32_t lx) {
     lexicon *l = &rs->lexicons.items[lx];
     l->max_length = c->lexicons[lx].max_length;
     l->min_length = c->lexicons[lx].min_length;
-    l->has_single = c->lexicons[lx].has_single != 0;
+    l->has_single = (c->lexicons[lx].flags & IMAGE_HAS_SINGLE) != 0;
+    l->has_attrs = (c->lexicons[lx].flags & IMAGE_HAS_ATTRS) != 0;
+    l->any_entry = c->lexicons[lx].any_entry;
 }
 
 bool cache_adopt(govner_ruleset *rs) {
@@ -415,9 +419,11 @@ bool cache_write(const govner_ruleset *rs, const char *path) {
         return false;
     memcpy(p + off[S_FILES], c->read.items, c->read.len * sizeof(file_stamp));
     image_lexicon *il = (image_lexicon *)(p + off[S_LEXICONS]);
-    for (size_t i = 0; i < rs->lexicons.len; i++)
-        il[i] = (image_lexicon){rs->lexicons.items[i].max_length, rs->lexicons.items[i].min_length,
-                                rs->lexicons.items[i].has_single, 0};
+    for (size_t i = 0; i < rs->lexicons.len; i++) {
+        const lexicon *l = &rs->lexicons.items[i];
+        il[i] = (image_lexicon){l->max_length, l->min_length,
+                                (l->has_single ? IMAGE_HAS_SINGLE : 0u) | (l->has_attrs ? IMAGE_HAS_ATTRS : 0u), l->any_entry};
+    }
     memcpy(p + off[S_SLOTS], t->slots, h.n_slots * sizeof(trie_slot));
     memcpy(p + off[S_ROOT], t->root_bmp, ROOT_LEN * sizeof(uint32_t));
     memcpy(p + off[S_VALUE], t->value, t->n_nodes * sizeof(int32_t));

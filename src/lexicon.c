@@ -95,6 +95,9 @@ static govner_status add_entry(govner_ruleset *rs, uint32_t lex, const char *lin
     if (!ent.text || !VEC_PUSH(&rs->entries, ent))
         return error_set(err, GOVNER_ERR_NOMEM, file, line_no, 0, NULL, "out of memory");
     rs->trie.value[node] = (int32_t)(rs->entries.len - 1);
+    rs->lexicons.items[lex].any_entry = (uint32_t)(rs->entries.len - 1);
+    if (n_attrs)
+        rs->lexicons.items[lex].has_attrs = true;
     if (cps == 1)
         rs->lexicons.items[lex].has_single = true;
     if (rs->lexicons.items[lex].min_length == 0 || cps < rs->lexicons.items[lex].min_length)

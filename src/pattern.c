@@ -171,6 +171,18 @@ static int m_leaf_lex(run *r, const pnode *n, uint32_t pos, const cont *k) {
     anchor_set bit = r->backward ? m->rs->lex_end_bit[n->id] : m->rs->lex_start_bit[n->id];
     if (anchor_any(bit) && !anchor_meet((r->backward ? m->end_bits : m->start_bits)[pos], bit))
         return 0;
+    uint32_t fixed = m->rs->lex_fixed[n->id];
+    if (fixed) { /* its one entry here, from the bit */
+        uint32_t s = r->backward ? pos - fixed : pos, e = s + fixed;
+        trail_item t = {TR_HIT, m->rs->lexicons.items[n->id].any_entry, s, e};
+        if (!VEC_PUSH(&m->trail, t))
+            return -1;
+        size_t mark = m->trail.len - 1;
+        int res = m_cont(r, k, r->backward ? s : e);
+        if (res == 0)
+            m->trail.len = mark;
+        return res;
+    }
     for (uint32_t i = ix->at[pos]; i < ix->at[pos + 1]; i++) {
         const hit *h = &m->hits.items[ix->order[i]];
         if (h->lex != n->id)
@@ -317,6 +329,9 @@ static bool quick_elem(govner_matcher *m, const pnode *e, uint32_t pos, bool bac
         anchor_set bit = backward ? m->rs->lex_end_bit[e->id] : m->rs->lex_start_bit[e->id];
         if (anchor_any(bit) && !anchor_meet((backward ? m->end_bits : m->start_bits)[pos], bit))
             return false;
+        uint32_t fixed = m->rs->lex_fixed[e->id];
+        if (fixed)
+            return REST(backward ? pos - fixed : pos + fixed);
         const pos_index *ix = backward ? &m->hit_end : &m->hit_start;
         for (uint32_t h = ix->at[pos]; h < ix->at[pos + 1]; h++) {
             const hit *x = &m->hits.items[ix->order[h]];
@@ -834,6 +849,16 @@ bool pattern_prepare(govner_ruleset *rs) {
     }
     if (!spare_bits(rs, &n_start, &n_end))
         return false;
+    rs->lex_fixed = arena_alloc(&rs->mem, n_lex);
+    if (!rs->lex_fixed)
+        return false;
+    memset(rs->lex_fixed, 0, n_lex);
+    for (size_t l = 0; l < rs->lexicons.len; l++) {
+        const lexicon *lx = &rs->lexicons.items[l];
+        if (!lx->exact && !lx->has_attrs && lx->min_length >= 2 && lx->min_length == lx->max_length &&
+            lx->max_length <= UINT8_MAX && anchor_any(rs->lex_start_bit[l]) && anchor_any(rs->lex_end_bit[l]))
+            rs->lex_fixed[l] = (uint8_t)lx->max_length;
+    }
     for (size_t p = 0; p < rs->phases.len; p++)
         for (size_t r = 0; r < rs->phases.items[p].n_rules; r++)
             mark_quick(rs, rs->phases.items[p].rules[r].body);

@@ -156,6 +156,8 @@ bool has_entry(const govner_matcher *m, uint32_t lex, uint32_t start, uint32_t e
         return exact_find(m->rs, lex, m->text + m->byte_of[start], m->byte_of[end] - m->byte_of[start]) >= 0;
     if (end == start + 1)
         return single_entry(m, start, lex) >= 0;
+    if (m->rs->lex_fixed[lex])
+        return end - start == m->rs->lex_fixed[lex] && anchor_meet(m->start_bits[start], m->rs->lex_start_bit[lex]);
     for (uint32_t i = m->hit_start.at[start]; i < m->hit_start.at[start + 1]; i++) {
         const hit *h = &m->hits.items[m->hit_start.order[i]];
         if (h->end == end && h->lex == lex)

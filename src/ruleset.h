@@ -63,6 +63,8 @@ typedef struct {
     bool has_single;        /* has one-character entries */
     bool exact;             /* a word list for whole-text checks only (reject TYPE "file"): its
                              * entries are kept in ruleset.exact, not in the trie, and never scanned */
+    bool has_attrs;         /* some entry has attributes */
+    uint32_t any_entry;     /* one of its entries (valid when min_length > 0) */
 } lexicon;
 
 /* An upper bound on a length in code points: c, plus coef[t] times the longest entity of type t
@@ -299,6 +301,11 @@ struct govner_ruleset {
     /* Anchor bits (pattern_prepare): per lexicon, the bit it sets on positions where one of its
      * entries starts (or ends); per one-character entry character, the union of its lexicons'. */
     anchor_set *lex_start_bit, *lex_end_bit; /* one bit, or none */
+    /* Per lexicon: its entries' length when they all have that one length (two or more), no
+     * attributes, and the lexicon has both anchor bits; else 0. The scan records no hits of such
+     * a lexicon: its bits say where its entries start and end, and the length gives the other
+     * end (word2: half of all hits). Its trail items name lexicon.any_entry. */
+    uint8_t *lex_fixed;
     anchor_set *single_start_bits, *single_end_bits;
     /* Bit planes (pattern_prepare): the plane of each anchor bit, end bit and class slot that a
      * rule filter names, or -1; then the plane of line starts, of each entity type's starts and of

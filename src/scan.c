@@ -70,11 +70,9 @@ static bool grow_positions(govner_matcher *m, size_t need) {
 
 /* Record a lexicon entry found at [h.start, h.end), with its lexicon's anchor bits there. */
 static inline bool add_hit(govner_matcher *m, hit h) {
-    if (!VEC_PUSH(&m->hits, h))
-        return false;
     anchor_join(&m->start_bits[h.start], m->rs->lex_start_bit[h.lex]);
     anchor_join(&m->end_bits[h.end], m->rs->lex_end_bit[h.lex]);
-    return true;
+    return m->rs->lex_fixed[h.lex] || VEC_PUSH(&m->hits, h); /* the bits are all of it (ruleset.h) */
 }
 
 /* The static bit planes (matcher.h) of positions 0..n-1, from their bits. */

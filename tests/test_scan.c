@@ -116,6 +116,50 @@ static void test_scan_finds_overlapping_entries(void **state) {
     govner_ruleset_free(rs);
 }
 
+static uint32_t lexicon_named(const govner_ruleset *rs, const char *name) {
+    for (uint32_t i = 0; i < rs->lexicons.len; i++)
+        if (strcmp(rs->lexicons.items[i].name, name) == 0)
+            return i;
+    fail_msg("no lexicon %s", name);
+    return 0;
+}
+
+static void test_fixed_length_lexicon_from_bits(void **state) {
+    (void)state;
+    /* w: all entries of two characters, no attributes: the scan keeps no hits of it, only its
+     * bits; matches, captures and contexts on either side must find it as before. v (lengths
+     * differ) and a (attributes) keep their hits. */
+    govner_ruleset *rs = must_load("layer a place\nlayer b organization\nlayer c title\n"
+                                   "lexicon w\n  长沙\n  市长\n"
+                                   "lexicon v\n  长沙\n  长沙市\n"
+                                   "lexicon a\n  人民 kind=x\n  和平 kind=y\n"
+                                   "phase one\n"
+                                   "rule w\n  match x=@w\n  emit place x\n"
+                                   "rule after\n  match <=@w y=\"人民政府\"\n  emit organization y\n"
+                                   "rule not_after\n  match <!@w z=\"人民\" !\"政府\"\n  emit title z\n"
+                                   "rule before\n  match z=\"和\" &@w\n  emit title z\n");
+    assert_int_equal(rs->lex_fixed[lexicon_named(rs, "w")], 2);
+    assert_int_equal(rs->lex_fixed[lexicon_named(rs, "v")], 0);
+    assert_int_equal(rs->lex_fixed[lexicon_named(rs, "a")], 0);
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "长沙人民政府，市长和人民，和长沙");
+    assert_non_null(find_entity(m, "place", "长沙"));
+    assert_non_null(find_entity(m, "place", "市长"));
+    assert_non_null(find_entity(m, "organization", "人民政府"));
+    size_t titles = 0;
+    for (size_t i = 0; i < govner_entity_count(m); i++) {
+        const govner_entity *e = govner_entity_at(m, i);
+        if (strcmp(e->type, "title") != 0)
+            continue;
+        titles++;
+        /* 人民 after 市长和 (no entry of w ends before it), 和 before 长沙 (one starts after it) */
+        assert_true((strcmp(e->text, "人民") == 0 && e->start == 10) || (strcmp(e->text, "和") == 0 && e->start == 13));
+    }
+    assert_int_equal(titles, 2);
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty),
@@ -123,6 +167,7 @@ int main(void) {
         cmocka_unit_test(test_unsorted_few_and_many),
         cmocka_unit_test(test_index_reused_across_sizes),
         cmocka_unit_test(test_scan_finds_overlapping_entries),
+        cmocka_unit_test(test_fixed_length_lexicon_from_bits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
