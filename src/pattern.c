@@ -630,6 +630,44 @@ static void filter_plane(int pass, int16_t *plane, uint16_t *list, int *n) {
         list[(*n)++] = (uint16_t)*plane;
 }
 
+/* Add to set the planes of what every match of n holds: its leaves (lexicons with a plane, classes
+ * with a plane, entity types), but for those under an alternative, a repeat that may match
+ * nothing, or a negative context. */
+static void must_planes(const govner_ruleset *rs, const pnode *n, uint64_t *set) {
+    int plane = -1;
+    switch (n->kind) {
+    case P_SEQ:
+    case P_CAP:
+        for (int i = 0; i < n->n_kids; i++)
+            must_planes(rs, n->kids[i], set);
+        return;
+    case P_REP:
+        if (n->min > 0)
+            must_planes(rs, n->kids[0], set);
+        return;
+    case P_LOOK:
+    case P_LOOKBEHIND:
+        if (!n->neg)
+            must_planes(rs, n->kids[0], set);
+        return;
+    case P_LEX:
+        if (!rs->lexicons.items[n->id].exact && anchor_any(rs->lex_start_bit[n->id]))
+            plane = rs->start_plane[first_bit(rs->lex_start_bit[n->id])];
+        break;
+    case P_REGEX:
+        if (rs->regexes.items[n->id].is_class && rs->regexes.items[n->id].class_slot < GOVNER_CLASS_BITS)
+            plane = rs->class_plane[rs->regexes.items[n->id].class_slot];
+        break;
+    case P_ENT:
+        plane = (int)(rs->planes_static + n->id);
+        break;
+    default:
+        return;
+    }
+    if (plane >= 0 && plane < 64 * PLANE_SET_WORDS)
+        set[plane >> 6] |= 1ull << (plane & 63);
+}
+
 /* ruleset.plane_rules and rules_free from the filters' sets. */
 static bool prepare_plane_rules(govner_ruleset *rs) {
     rs->plane_rules = rs->rules_free = NULL;
@@ -717,6 +755,12 @@ static bool prepare_filters(govner_ruleset *rs) {
                 filter_set(f->left_set, f->left, f->n_left);
                 filter_set(f->left_set, f->left_class, f->n_left_class);
                 filter_set(f->req_set, f->req, f->n_req);
+                /* Planes are numbered: the rule's needs among them (no new planes for these). */
+                memset(f->must_set, 0, sizeof f->must_set);
+                must_planes(rs, ru->body, f->must_set);
+                f->has_must = false;
+                for (int w = 0; w < PLANE_SET_WORDS; w++)
+                    f->has_must |= f->must_set[w] != 0;
             }
         }
         if (pass == 1)
@@ -1194,6 +1238,16 @@ bool pattern_static_rules(govner_matcher *m) {
     return true;
 }
 
+/* Are all the planes that every match of the rule needs non-empty in this document? */
+static bool needs_met(const govner_matcher *m, const rule_filter *f) {
+    if (!f->has_must)
+        return true;
+    uint64_t missing = 0;
+    for (int w = 0; w < PLANE_SET_WORDS; w++)
+        missing |= f->must_set[w] & ~m->plane_any[w];
+    return !missing;
+}
+
 /* Try rule ru (the order-th of its phase) at every position its filter lets through, in order. */
 static govner_status run_rule(govner_matcher *m, const rule *ru, uint64_t order, govner_error *err) {
     const rule_filter *f = &ru->filter;
@@ -1277,6 +1331,8 @@ govner_status pattern_run_phase(govner_matcher *m, const phase *ph, govner_error
                 b &= (1ull << (end & 63)) - 1;
             for (; b && st == GOVNER_OK; b &= b - 1) {
                 uint32_t r = 64 * w + (uint32_t)__builtin_ctzll(b) - base;
+                if (!needs_met(m, &ph->rules[r].filter))
+                    continue;
                 st = run_rule(m, &ph->rules[r], r, err);
             }
         }

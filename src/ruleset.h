@@ -152,6 +152,11 @@ typedef struct {
     /* The same planes as sets (bit i for plane i), to skip a rule at once where all of a list's
      * planes are empty (matcher.plane_any). */
     uint64_t start_set[PLANE_SET_WORDS], left_set[PLANE_SET_WORDS], req_set[PLANE_SET_WORDS];
+    /* Planes every match needs somewhere in the document: those of the lexicons, classes and
+     * entity types its pattern cannot match without (listed_before_title needs 等 and a title).
+     * The rule runs only in documents where all of them are not empty. */
+    uint64_t must_set[PLANE_SET_WORDS];
+    bool has_must;
 } rule_filter;
 
 typedef struct {

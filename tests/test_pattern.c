@@ -305,6 +305,28 @@ static void test_profile_counts(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* A rule runs only in documents that hold everything each of its matches needs (rule_filter.
+ * must_set): here a place, which only a lookahead after an unbounded repeat asks for. */
+static void test_rule_skipped_without_its_parts(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("rule p\n  match p=\"长沙\"\n  emit place p\n"
+                                   "phase two\n"
+                                   "rule a\n  match n=(@surname %han{1,2}) &(%han* <place>)\n  emit person n\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    assert_int_equal(govner_matcher_set_profile(m, 1), 0);
+    govner_rule_profile pa;
+    match_ok(m, "王小说了"); /* no place: rule a does not even start */
+    assert_int_equal(govner_matcher_rule_profile(m, 1, &pa), 0);
+    assert_string_equal(pa.name, "a");
+    assert_true(pa.starts == 0 && pa.tried == 0);
+    match_ok(m, "王小去长沙");
+    assert_int_equal(govner_matcher_rule_profile(m, 1, &pa), 0);
+    assert_true(pa.starts == 1 && pa.tried == 1 && pa.matched == 1);
+    assert_non_null(find_entity(m, "person", "王小去")); /* the longest name first */
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 /* The entities of every line of a file, one string: type, span and text of each. */
 static char *entities_of_file(govner_matcher *m, const char *path) {
     FILE *f = fopen(path, "rb");
@@ -693,6 +715,7 @@ int main(void) {
         cmocka_unit_test(test_requirements_change_nothing),
         cmocka_unit_test(test_requirement_prefers_rarer_lexicons),
         cmocka_unit_test(test_profile_counts),
+        cmocka_unit_test(test_rule_skipped_without_its_parts),
         cmocka_unit_test(test_invalid_utf8_fails_whole_document),
         cmocka_unit_test(test_native_classes_equal_pcre),
         cmocka_unit_test(test_many_anchors_and_classes),
