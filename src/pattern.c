@@ -668,6 +668,111 @@ static void must_planes(const govner_ruleset *rs, const pnode *n, uint64_t *set)
         set[plane >> 6] |= 1ull << (plane & 63);
 }
 
+/* Offsets from the start of a match, in code points: what is matched next starts between lo and hi. */
+typedef struct {
+    int lo, hi;
+} span_range;
+#define FIXED_SPREAD 4 /* needs are noted while hi - lo stays below this */
+
+/* The plane of a leaf (a lexicon's start or end, a class, an entity type's start), or -1. Only the
+ * planes the filters have (prepare_filters, pass 0): one more plane costs every position of every
+ * document, more than the tries it saves. */
+static int leaf_plane(const govner_ruleset *rs, const pnode *n, bool end) {
+    if (n->kind == P_LEX && !rs->lexicons.items[n->id].exact) {
+        anchor_set bit = end ? rs->lex_end_bit[n->id] : rs->lex_start_bit[n->id];
+        return anchor_any(bit) ? (end ? rs->end_plane : rs->start_plane)[first_bit(bit)] : -1;
+    }
+    if (n->kind == P_REGEX && rs->regexes.items[n->id].is_class && rs->regexes.items[n->id].class_slot < GOVNER_CLASS_BITS)
+        return rs->class_plane[rs->regexes.items[n->id].class_slot];
+    if (n->kind == P_ENT && !end)
+        return (int)(rs->planes_static + n->id);
+    return -1;
+}
+
+/* Note in f (when not NULL) that the plane of leaf n holds at one of the offsets of r, or (neg)
+ * does not hold at its one offset. */
+static void add_fixed(const govner_ruleset *rs, rule_filter *f, const pnode *n, bool end, span_range r, bool neg) {
+    int p = f ? leaf_plane(rs, n, end) : -1;
+    if (p >= 0 && r.hi < 64 && r.hi - r.lo < FIXED_SPREAD && !(neg && r.hi > r.lo) && f->n_fixed < MAX_FIXED_NEEDS)
+        f->fixed[f->n_fixed++] = (fixed_need){(uint16_t)p, (uint8_t)r.lo, (uint8_t)(r.hi - r.lo), neg};
+}
+
+/* The planes that n holds at known offsets from *r, into f->fixed (f NULL: only *r is wanted);
+ * *r moves past n. False once what n matched has no known bounds on its length: the elements after
+ * it are at no known offset. */
+static bool fixed_needs(const govner_ruleset *rs, const pnode *n, span_range *r, rule_filter *f) {
+    switch (n->kind) {
+    case P_SEQ:
+        for (int i = 0; i < n->n_kids; i++)
+            if (!fixed_needs(rs, n->kids[i], r, f))
+                return false;
+        return true;
+    case P_CAP:
+        return fixed_needs(rs, n->kids[0], r, f);
+    case P_BOL:
+    case P_EOL:
+        return true;
+    case P_LOOK: { /* zero width: what it holds starts at *r */
+        if (n->neg) {
+            const pnode *k = n->kids[0];
+            if (k->kind == P_LEX || k->kind == P_REGEX)
+                add_fixed(rs, f, k, false, *r, true);
+        } else {
+            span_range o = *r;
+            fixed_needs(rs, n->kids[0], &o, f);
+        }
+        return true;
+    }
+    case P_LOOKBEHIND: /* a lexicon entry ending at *r (a class before the start is the left filter's) */
+        if (n->kids[0]->kind == P_LEX)
+            add_fixed(rs, f, n->kids[0], true, *r, n->neg);
+        return true;
+    case P_LEX: {
+        const lexicon *lx = &rs->lexicons.items[n->id];
+        add_fixed(rs, f, n, false, *r, false);
+        if (lx->exact || lx->min_length == 0)
+            return false;
+        r->lo += (int)lx->min_length;
+        r->hi += (int)lx->max_length;
+        return r->hi - r->lo < FIXED_SPREAD;
+    }
+    case P_REGEX:
+        if (!rs->regexes.items[n->id].is_class)
+            return false;
+        add_fixed(rs, f, n, false, *r, false);
+        r->lo++;
+        r->hi++;
+        return true;
+    case P_ENT:
+        add_fixed(rs, f, n, false, *r, false);
+        return false;
+    case P_REP: {
+        if (n->max == 0)
+            return true;
+        span_range o = *r; /* the first time round starts here */
+        bool known = fixed_needs(rs, n->kids[0], &o, n->min > 0 ? f : NULL); /* none if it may not */
+        if (!known || n->max < 0)
+            return false;
+        r->lo += (o.lo - r->lo) * n->min;
+        r->hi += (o.hi - r->hi) * n->max;
+        return r->hi - r->lo < FIXED_SPREAD;
+    }
+    case P_ALT: { /* the union of the alternatives' ends; no needs inside */
+        span_range u = {INT32_MAX, -1};
+        for (int i = 0; i < n->n_kids; i++) {
+            span_range o = *r;
+            if (!fixed_needs(rs, n->kids[i], &o, NULL))
+                return false;
+            u.lo = o.lo < u.lo ? o.lo : u.lo;
+            u.hi = o.hi > u.hi ? o.hi : u.hi;
+        }
+        *r = u;
+        return n->n_kids > 0 && r->hi - r->lo < FIXED_SPREAD;
+    }
+    }
+    return false;
+}
+
 /* ruleset.plane_rules and rules_free from the filters' sets. */
 static bool prepare_plane_rules(govner_ruleset *rs) {
     rs->plane_rules = rs->rules_free = NULL;
@@ -761,6 +866,9 @@ static bool prepare_filters(govner_ruleset *rs) {
                 f->has_must = false;
                 for (int w = 0; w < PLANE_SET_WORDS; w++)
                     f->has_must |= f->must_set[w] != 0;
+                span_range from_start = {0, 0};
+                f->n_fixed = 0;
+                fixed_needs(rs, ru->body, &from_start, f);
             }
         }
         if (pass == 1)
@@ -1281,6 +1389,18 @@ static govner_status run_rule(govner_matcher *m, const rule *ru, uint64_t order,
     if (m->profile)
         for (size_t w = 0; w < words; w++)
             m->prof[ru->id].starts += (uint64_t)__builtin_popcountll(at[w]);
+    /* ... what it holds at known offsets from there (words past the text are 0): */
+    for (int i = 0; i < f->n_fixed; i++) {
+        const fixed_need *fx = &f->fixed[i];
+        const uint64_t *pl = planes + (size_t)fx->plane * words;
+        uint64_t flip = fx->neg ? ~0ull : 0;
+        for (size_t w = 0; w < words; w++) {
+            uint64_t x = 0;
+            for (unsigned d = fx->off; d <= (unsigned)fx->off + fx->spread; d++)
+                x |= d ? pl[w] >> d | (w + 1 < words ? pl[w + 1] << (64 - d) : 0) : pl[w];
+            at[w] &= x ^ flip;
+        }
+    }
     /* ... and its requirement near. */
     if (!f->req_all) {
         const uint64_t *near = required_plane(m, ru);

@@ -145,6 +145,14 @@ typedef struct {
  * An empty list with its `_all` flag set puts no condition. Filled by pattern_prepare for the
  * first 64 rules of a phase. */
 #define PLANE_SET_WORDS 4 /* rule_filter sets: up to 256 planes */
+/* A plane that holds at one of off .. off + spread positions after every start of a match (or, neg,
+ * does not hold off positions after it). */
+typedef struct {
+    uint16_t plane;
+    uint8_t off, spread;
+    bool neg;
+} fixed_need;
+#define MAX_FIXED_NEEDS 16
 typedef struct {
     uint16_t *start, *left, *left_class, *req;
     int n_start, n_left, n_left_class, n_req;
@@ -157,6 +165,11 @@ typedef struct {
      * The rule runs only in documents where all of them are not empty. */
     uint64_t must_set[PLANE_SET_WORDS];
     bool has_must;
+    /* What the pattern holds at fixed distances from its start, as far as its elements have a
+     * fixed length (person.bare: a common surname, then common given characters at +1 and +2; not
+     * an entry of word2 at +0): the starts are narrowed by these planes, shifted, before a try. */
+    fixed_need fixed[MAX_FIXED_NEEDS];
+    int n_fixed;
 } rule_filter;
 
 typedef struct {

@@ -114,6 +114,13 @@ static bool fill_planes(govner_matcher *m, uint32_t n) {
         for (; c; c &= c - 1)
             planes[(size_t)rs->class_plane[__builtin_ctzll(c)] * words + at] |= bit;
     }
+    /* Entries that end with the text (a rule_filter.fixed need may ask past the last start). */
+    for (int w = 0; w < ANCHOR_WORDS; w++) {
+        uint64_t b = m->end_bits[n].w[w] & rs->plane_end_used.w[w];
+        end_any.w[w] |= b;
+        for (; b; b &= b - 1)
+            planes[(size_t)rs->end_plane[w * 64 + __builtin_ctzll(b)] * words + (n >> 6)] |= 1ull << (n & 63);
+    }
     for (int w = 0; w < ANCHOR_WORDS; w++) {
         for (uint64_t b = start_any.w[w]; b; b &= b - 1)
             plane_note(m, (uint32_t)rs->start_plane[w * 64 + __builtin_ctzll(b)]);

@@ -327,6 +327,26 @@ static void test_rule_skipped_without_its_parts(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* A rule is tried only where what it holds at known distances from its start is there (rule_filter.
+ * fixed): a verb two or three characters after the surname's start (surnames have one or two), and
+ * 了 right after it. 李大说 has no 了, 欧阳大了 no verb: neither is tried. (Of the planes the other
+ * filters have: rules v and l anchor on the verbs and on 了.) */
+static void test_rule_tried_where_its_parts_are(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("rule a\n  match n=(@surname %han) @verb \"了\"\n  emit person n\n"
+                                   "rule v\n  match t=@verb\n  emit title t\n"
+                                   "rule l\n  match t=\"了\"\n  emit title t\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    assert_int_equal(govner_matcher_set_profile(m, 1), 0);
+    match_ok(m, "王小说了。李大说。欧阳大了");
+    govner_rule_profile pa;
+    assert_int_equal(govner_matcher_rule_profile(m, 0, &pa), 0);
+    assert_true(pa.starts == 3 && pa.tried == 1 && pa.matched == 1);
+    assert_non_null(find_entity(m, "person", "王小"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 /* The entities of every line of a file, one string: type, span and text of each. */
 static char *entities_of_file(govner_matcher *m, const char *path) {
     FILE *f = fopen(path, "rb");
@@ -716,6 +736,7 @@ int main(void) {
         cmocka_unit_test(test_requirement_prefers_rarer_lexicons),
         cmocka_unit_test(test_profile_counts),
         cmocka_unit_test(test_rule_skipped_without_its_parts),
+        cmocka_unit_test(test_rule_tried_where_its_parts_are),
         cmocka_unit_test(test_invalid_utf8_fails_whole_document),
         cmocka_unit_test(test_native_classes_equal_pcre),
         cmocka_unit_test(test_many_anchors_and_classes),
