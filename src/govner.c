@@ -145,6 +145,7 @@ void govner_matcher_free(govner_matcher *m) {
         return;
     free(m->prof);
     free(m->cp_memo);
+    VEC_FREE(&m->cp_planes);
     free(m->planes);
     free(m->rule_static);
     pcre2_match_data_free(m->md);

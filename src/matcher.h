@@ -38,12 +38,17 @@ typedef struct {
 } trail_item;
 
 /* A code point's class bits (bit i for class slot i, CLASS_KNOWN once computed; 0: not yet), its
- * number among the one-character entries (single_index) and the trie root's child by it. */
+ * number among the one-character entries (single_index), the trie root's child by it, and the
+ * static planes it sets where it stands (its classes, the starts of its one-character entries) and
+ * one position on (their ends): `planes` entries of matcher.cp_planes from `plane_at`. */
 typedef struct {
     uint64_t cls;
     int32_t single;
     uint32_t root;
+    uint32_t plane_at;
+    uint32_t planes;
 } cp_info;
+#define CP_PLANE_NEXT 0x8000u /* in a cp_planes entry: the plane is set one position on */
 
 struct govner_matcher {
     const govner_ruleset *rs;
@@ -85,6 +90,7 @@ struct govner_matcher {
     /* What the scan and the classes need of each code point of the Basic Multilingual Plane met so
      * far, in one place (one cache line instead of three tables): cp_info. */
     cp_info *cp_memo;
+    VEC(uint16_t) cp_planes; /* the lists of cp_info.plane_at */
 
     pcre2_match_data *md;
     pcre2_match_context *mctx;

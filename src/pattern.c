@@ -138,7 +138,21 @@ uint64_t pattern_class_bits_slow(govner_matcher *m, uint32_t cp) {
     if (cp < 0x10000) {
         if (!m->cp_memo && !(m->cp_memo = calloc(0x10000, sizeof *m->cp_memo)))
             return bits; /* not memoised, still the right answer */
-        m->cp_memo[cp] = (cp_info){bits, single_index(rs, cp), rs->trie.root_bmp[cp]};
+        int32_t k = single_index(rs, cp);
+        cp_info ci = {bits, k, rs->trie.root_bmp[cp], (uint32_t)m->cp_planes.len, 0};
+        bool ok = true;
+        for (uint64_t c = bits & rs->plane_class_used; c && ok; c &= c - 1)
+            ok = VEC_PUSH(&m->cp_planes, (uint16_t)rs->class_plane[__builtin_ctzll(c)]);
+        for (int w = 0; k >= 0 && w < ANCHOR_WORDS; w++) {
+            for (uint64_t b = rs->single_start_bits[k].w[w] & rs->plane_start_used.w[w]; b && ok; b &= b - 1)
+                ok = VEC_PUSH(&m->cp_planes, (uint16_t)rs->start_plane[w * 64 + __builtin_ctzll(b)]);
+            for (uint64_t b = rs->single_end_bits[k].w[w] & rs->plane_end_used.w[w]; b && ok; b &= b - 1)
+                ok = VEC_PUSH(&m->cp_planes, (uint16_t)(rs->end_plane[w * 64 + __builtin_ctzll(b)] | CP_PLANE_NEXT));
+        }
+        if (!ok)
+            return bits; /* not memoised, still the right answer */
+        ci.planes = (uint32_t)(m->cp_planes.len - ci.plane_at);
+        m->cp_memo[cp] = ci;
     }
     return bits;
 }
@@ -899,6 +913,15 @@ static bool prepare_filters(govner_ruleset *rs) {
         memset(rs->type_plane_set, 0, sizeof rs->type_plane_set);
         for (uint32_t i = rs->planes_static; i < rs->n_planes && i < 64 * PLANE_SET_WORDS; i++)
             rs->type_plane_set[i >> 6] |= 1ull << (i & 63);
+    }
+    size_t n_lex = rs->lexicons.len + 1;
+    rs->lex_start_plane = arena_alloc(&rs->mem, n_lex * sizeof *rs->lex_start_plane);
+    rs->lex_end_plane = arena_alloc(&rs->mem, n_lex * sizeof *rs->lex_end_plane);
+    if (!rs->lex_start_plane || !rs->lex_end_plane)
+        return false;
+    for (size_t l = 0; l < n_lex; l++) {
+        rs->lex_start_plane[l] = anchor_any(rs->lex_start_bit[l]) ? rs->start_plane[first_bit(rs->lex_start_bit[l])] : -1;
+        rs->lex_end_plane[l] = anchor_any(rs->lex_end_bit[l]) ? rs->end_plane[first_bit(rs->lex_end_bit[l])] : -1;
     }
     return prepare_plane_rules(rs);
 }

@@ -68,15 +68,26 @@ static bool grow_positions(govner_matcher *m, size_t need) {
     return true;
 }
 
-/* Record a lexicon entry found at [h.start, h.end), with its lexicon's anchor bits there. */
-static inline bool add_hit(govner_matcher *m, hit h) {
-    anchor_join(&m->start_bits[h.start], m->rs->lex_start_bit[h.lex]);
-    anchor_join(&m->end_bits[h.end], m->rs->lex_end_bit[h.lex]);
-    return m->rs->lex_fixed[h.lex] || VEC_PUSH(&m->hits, h); /* the bits are all of it (ruleset.h) */
+static inline void plane_bit(uint64_t *planes, size_t words, uint32_t p, uint32_t pos) {
+    planes[(size_t)p * words + (pos >> 6)] |= 1ull << (pos & 63);
 }
 
-/* The static bit planes (matcher.h) of positions 0..n-1, from their bits. */
-static bool fill_planes(govner_matcher *m, uint32_t n) {
+/* Record a lexicon entry found at [h.start, h.end): its lexicon's anchor bits there, and their
+ * planes. */
+static inline bool add_hit(govner_matcher *m, hit h) {
+    const govner_ruleset *rs = m->rs;
+    anchor_join(&m->start_bits[h.start], rs->lex_start_bit[h.lex]);
+    anchor_join(&m->end_bits[h.end], rs->lex_end_bit[h.lex]);
+    if (rs->lex_start_plane[h.lex] >= 0)
+        plane_bit(m->planes, m->plane_words, (uint32_t)rs->lex_start_plane[h.lex], h.start);
+    if (rs->lex_end_plane[h.lex] >= 0)
+        plane_bit(m->planes, m->plane_words, (uint32_t)rs->lex_end_plane[h.lex], h.end);
+    return rs->lex_fixed[h.lex] || VEC_PUSH(&m->hits, h); /* the bits are all of it (ruleset.h) */
+}
+
+/* Room for the bit planes (matcher.h) of positions 0..n, the static ones cleared: the scan marks
+ * them as it goes. */
+static bool clear_planes(govner_matcher *m, uint32_t n) {
     const govner_ruleset *rs = m->rs;
     m->plane_words = n / 64 + 1;
     size_t words = m->plane_words, need = ((size_t)rs->n_planes + 3) * words;
@@ -90,50 +101,57 @@ static bool fill_planes(govner_matcher *m, uint32_t n) {
         m->planes = p;
         m->cap_planes = cap;
     }
-    uint64_t *planes = m->planes;
-    memset(planes, 0, (size_t)rs->planes_static * words * sizeof *planes);
+    memset(m->planes, 0, (size_t)rs->planes_static * words * sizeof *m->planes);
     memset(m->plane_any, 0, sizeof m->plane_any);
-    /* Bit by bit into the planes; which planes are not empty, from the unions of the bits after. */
-    anchor_set start_any = {{0}}, end_any = {{0}};
+    return true;
+}
+
+/* The static planes of the characters of positions 0..n-1 (those of entries of two or more
+ * characters are marked as they are found), and which planes are not empty. Each character's
+ * planes are a list made once per matcher (cp_info.plane_at): one loop per position, where walking
+ * the bits of its classes, starts and ends took five, each with a branch that mispredicted. */
+static void fill_planes(govner_matcher *m, uint32_t n) {
+    const govner_ruleset *rs = m->rs;
+    uint64_t *planes = m->planes;
+    size_t words = m->plane_words;
+    for (uint32_t i = 0; i < n; i++) {
+        const cp_info *ci = cp_known(m, m->cps[i]);
+        if (ci) {
+            const uint16_t *pl = m->cp_planes.items + ci->plane_at;
+            for (uint32_t k = 0; k < ci->planes; k++)
+                plane_bit(planes, words, pl[k] & ~CP_PLANE_NEXT, i + (pl[k] >> 15));
+            continue;
+        }
+        for (uint64_t c = m->cls[i] & rs->plane_class_used; c; c &= c - 1)
+            plane_bit(planes, words, (uint32_t)rs->class_plane[__builtin_ctzll(c)], i);
+        int32_t k = m->cpidx[i];
+        for (int w = 0; k >= 0 && w < ANCHOR_WORDS; w++) {
+            for (uint64_t b = rs->single_start_bits[k].w[w] & rs->plane_start_used.w[w]; b; b &= b - 1)
+                plane_bit(planes, words, (uint32_t)rs->start_plane[w * 64 + __builtin_ctzll(b)], i);
+            for (uint64_t b = rs->single_end_bits[k].w[w] & rs->plane_end_used.w[w]; b; b &= b - 1)
+                plane_bit(planes, words, (uint32_t)rs->end_plane[w * 64 + __builtin_ctzll(b)], i + 1);
+        }
+    }
+    /* Which are not empty: from the unions of the bits (entries may end with the text). */
+    anchor_set start_any = {{0}}, end_any = m->end_bits[n];
     uint64_t class_any = 0;
     for (uint32_t i = 0; i < n; i++) {
-        size_t at = i >> 6;
-        uint64_t bit = 1ull << (i & 63);
-        for (int w = 0; w < ANCHOR_WORDS; w++) {
-            uint64_t b = m->start_bits[i].w[w] & rs->plane_start_used.w[w];
-            start_any.w[w] |= b;
-            for (; b; b &= b - 1)
-                planes[(size_t)rs->start_plane[w * 64 + __builtin_ctzll(b)] * words + at] |= bit;
-            b = m->end_bits[i].w[w] & rs->plane_end_used.w[w];
-            end_any.w[w] |= b;
-            for (; b; b &= b - 1)
-                planes[(size_t)rs->end_plane[w * 64 + __builtin_ctzll(b)] * words + at] |= bit;
-        }
-        uint64_t c = m->cls[i] & rs->plane_class_used;
-        class_any |= c;
-        for (; c; c &= c - 1)
-            planes[(size_t)rs->class_plane[__builtin_ctzll(c)] * words + at] |= bit;
-    }
-    /* Entries that end with the text (a rule_filter.fixed need may ask past the last start). */
-    for (int w = 0; w < ANCHOR_WORDS; w++) {
-        uint64_t b = m->end_bits[n].w[w] & rs->plane_end_used.w[w];
-        end_any.w[w] |= b;
-        for (; b; b &= b - 1)
-            planes[(size_t)rs->end_plane[w * 64 + __builtin_ctzll(b)] * words + (n >> 6)] |= 1ull << (n & 63);
+        anchor_join(&start_any, m->start_bits[i]);
+        anchor_join(&end_any, m->end_bits[i]);
+        class_any |= m->cls[i];
     }
     for (int w = 0; w < ANCHOR_WORDS; w++) {
-        for (uint64_t b = start_any.w[w]; b; b &= b - 1)
+        for (uint64_t b = start_any.w[w] & rs->plane_start_used.w[w]; b; b &= b - 1)
             plane_note(m, (uint32_t)rs->start_plane[w * 64 + __builtin_ctzll(b)]);
-        for (uint64_t b = end_any.w[w]; b; b &= b - 1)
+        for (uint64_t b = end_any.w[w] & rs->plane_end_used.w[w]; b; b &= b - 1)
             plane_note(m, (uint32_t)rs->end_plane[w * 64 + __builtin_ctzll(b)]);
     }
-    for (uint64_t c = class_any; c; c &= c - 1)
+    for (uint64_t c = class_any & rs->plane_class_used; c; c &= c - 1)
         plane_note(m, (uint32_t)rs->class_plane[__builtin_ctzll(c)]);
     plane_mark(m, rs->bol_plane, 0);
     for (uint32_t i = 1; i < n; i++)
         if (m->cps[i - 1] == '\n' || m->cps[i - 1] == '\r')
             plane_mark(m, rs->bol_plane, i);
-    return true;
 }
 
 govner_status scan_document(govner_matcher *m, govner_error *err) {
@@ -174,6 +192,8 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
     }
 
     m->hits.len = 0;
+    if (!clear_planes(m, n))
+        goto nomem;
     const trie *t = &rs->trie;
     uint32_t max_len = rs->max_lex_len;
     /* The edge table is far larger than the caches, and nearly every lookup misses them. The
@@ -240,7 +260,8 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
             }
         }
     }
-    if (!fill_planes(m, n) || !pattern_static_rules(m))
+    fill_planes(m, n);
+    if (!pattern_static_rules(m))
         goto nomem;
     if (!index_build(&m->hit_start, n, m->hits.len, m->hits.items, sizeof(hit), false) ||
         !index_build(&m->hit_end, n, m->hits.len, m->hits.items, sizeof(hit), true))
