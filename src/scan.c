@@ -116,10 +116,9 @@ static void fill_planes(govner_matcher *m, uint32_t n) {
     size_t words = m->plane_words;
     for (uint32_t i = 0; i < n; i++) {
         const cp_info *ci = cp_known(m, m->cps[i]);
-        if (ci) {
-            const uint16_t *pl = m->cp_planes.items + ci->plane_at;
-            for (uint32_t k = 0; k < ci->planes; k++)
-                plane_bit(planes, words, pl[k] & ~CP_PLANE_NEXT, i + (pl[k] >> 15));
+        if (ci) { /* (cp_planes.items is NULL while no character has planes) */
+            for (uint32_t k = ci->plane_at, end = k + ci->planes; k < end; k++)
+                plane_bit(planes, words, m->cp_planes.items[k] & ~CP_PLANE_NEXT, i + (m->cp_planes.items[k] >> 15));
             continue;
         }
         for (uint64_t c = m->cls[i] & rs->plane_class_used; c; c &= c - 1)
