@@ -765,10 +765,17 @@ static bool fixed_needs(const govner_ruleset *rs, const pnode *n, span_range *r,
             return true;
         span_range o = *r; /* the first time round starts here */
         bool known = fixed_needs(rs, n->kids[0], &o, n->min > 0 ? f : NULL); /* none if it may not */
+        int lo = o.lo - r->lo, hi = o.hi - r->hi; /* one time round: from lo to hi longer */
+        /* Of a kid of one length, the times round it must go are at known offsets too:
+         * %translit{4,7} holds a transliteration character at +0, +1, +2 and +3. */
+        for (int t = 1; known && lo == hi && t < n->min && t * lo < 64; t++) {
+            span_range again = {r->lo + t * lo, r->hi + t * lo};
+            fixed_needs(rs, n->kids[0], &again, f);
+        }
         if (!known || n->max < 0)
             return false;
-        r->lo += (o.lo - r->lo) * n->min;
-        r->hi += (o.hi - r->hi) * n->max;
+        r->lo += lo * n->min;
+        r->hi += hi * n->max;
         return r->hi - r->lo < FIXED_SPREAD;
     }
     case P_ALT: { /* the union of the alternatives' ends; no needs inside */

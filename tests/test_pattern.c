@@ -347,6 +347,22 @@ static void test_rule_tried_where_its_parts_are(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* A repeat of a kid of one length holds it at known offsets as many times as it must go round: the
+ * name of `@surname %han{2,3}` needs Han characters one and two after the surname. */
+static void test_repeat_needs_its_minimum(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("rule a\n  match n=(@surname %han{2,3})\n  emit person n\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    assert_int_equal(govner_matcher_set_profile(m, 1), 0);
+    match_ok(m, "王小, 李大明"); /* (not 。: \p{Han} takes the script extensions, which have it) */
+    govner_rule_profile pa;
+    assert_int_equal(govner_matcher_rule_profile(m, 0, &pa), 0);
+    assert_true(pa.starts == 2 && pa.tried == 1 && pa.matched == 1);
+    assert_non_null(find_entity(m, "person", "李大明"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 /* The entities of every line of a file, one string: type, span and text of each. */
 static char *entities_of_file(govner_matcher *m, const char *path) {
     FILE *f = fopen(path, "rb");
@@ -737,6 +753,7 @@ int main(void) {
         cmocka_unit_test(test_profile_counts),
         cmocka_unit_test(test_rule_skipped_without_its_parts),
         cmocka_unit_test(test_rule_tried_where_its_parts_are),
+        cmocka_unit_test(test_repeat_needs_its_minimum),
         cmocka_unit_test(test_invalid_utf8_fails_whole_document),
         cmocka_unit_test(test_native_classes_equal_pcre),
         cmocka_unit_test(test_many_anchors_and_classes),
