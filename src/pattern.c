@@ -644,11 +644,25 @@ static void filter_plane(int pass, int16_t *plane, uint16_t *list, int *n) {
         list[(*n)++] = (uint16_t)*plane;
 }
 
+/* The plane of a leaf (a lexicon's start or end, a class, an entity type's start), or -1. Only the
+ * planes the filters have (prepare_filters, pass 0): one more plane costs every position of every
+ * document, more than the tries it saves. */
+static int leaf_plane(const govner_ruleset *rs, const pnode *n, bool end) {
+    if (n->kind == P_LEX && !rs->lexicons.items[n->id].exact) {
+        anchor_set bit = end ? rs->lex_end_bit[n->id] : rs->lex_start_bit[n->id];
+        return anchor_any(bit) ? (end ? rs->end_plane : rs->start_plane)[first_bit(bit)] : -1;
+    }
+    if (n->kind == P_REGEX && rs->regexes.items[n->id].is_class && rs->regexes.items[n->id].class_slot < GOVNER_CLASS_BITS)
+        return rs->class_plane[rs->regexes.items[n->id].class_slot];
+    if (n->kind == P_ENT && !end)
+        return (int)(rs->planes_static + n->id);
+    return -1;
+}
+
 /* Add to set the planes of what every match of n holds: its leaves (lexicons with a plane, classes
  * with a plane, entity types), but for those under an alternative, a repeat that may match
  * nothing, or a negative context. */
 static void must_planes(const govner_ruleset *rs, const pnode *n, uint64_t *set) {
-    int plane = -1;
     switch (n->kind) {
     case P_SEQ:
     case P_CAP:
@@ -665,21 +679,16 @@ static void must_planes(const govner_ruleset *rs, const pnode *n, uint64_t *set)
             must_planes(rs, n->kids[0], set);
         return;
     case P_LEX:
-        if (!rs->lexicons.items[n->id].exact && anchor_any(rs->lex_start_bit[n->id]))
-            plane = rs->start_plane[first_bit(rs->lex_start_bit[n->id])];
-        break;
     case P_REGEX:
-        if (rs->regexes.items[n->id].is_class && rs->regexes.items[n->id].class_slot < GOVNER_CLASS_BITS)
-            plane = rs->class_plane[rs->regexes.items[n->id].class_slot];
-        break;
-    case P_ENT:
-        plane = (int)(rs->planes_static + n->id);
-        break;
+    case P_ENT: {
+        int plane = leaf_plane(rs, n, false);
+        if (plane >= 0 && plane < 64 * PLANE_SET_WORDS)
+            set[plane >> 6] |= 1ull << (plane & 63);
+        return;
+    }
     default:
         return;
     }
-    if (plane >= 0 && plane < 64 * PLANE_SET_WORDS)
-        set[plane >> 6] |= 1ull << (plane & 63);
 }
 
 /* Offsets from the start of a match, in code points: what is matched next starts between lo and hi. */
@@ -687,21 +696,6 @@ typedef struct {
     int lo, hi;
 } span_range;
 #define FIXED_SPREAD 4 /* needs are noted while hi - lo stays below this */
-
-/* The plane of a leaf (a lexicon's start or end, a class, an entity type's start), or -1. Only the
- * planes the filters have (prepare_filters, pass 0): one more plane costs every position of every
- * document, more than the tries it saves. */
-static int leaf_plane(const govner_ruleset *rs, const pnode *n, bool end) {
-    if (n->kind == P_LEX && !rs->lexicons.items[n->id].exact) {
-        anchor_set bit = end ? rs->lex_end_bit[n->id] : rs->lex_start_bit[n->id];
-        return anchor_any(bit) ? (end ? rs->end_plane : rs->start_plane)[first_bit(bit)] : -1;
-    }
-    if (n->kind == P_REGEX && rs->regexes.items[n->id].is_class && rs->regexes.items[n->id].class_slot < GOVNER_CLASS_BITS)
-        return rs->class_plane[rs->regexes.items[n->id].class_slot];
-    if (n->kind == P_ENT && !end)
-        return (int)(rs->planes_static + n->id);
-    return -1;
-}
 
 /* Note in f (when not NULL) that the plane of leaf n holds at one of the offsets of r, or (neg)
  * does not hold at its one offset. */

@@ -165,9 +165,9 @@ typedef struct {
      * The rule runs only in documents where all of them are not empty. */
     uint64_t must_set[PLANE_SET_WORDS];
     bool has_must;
-    /* What the pattern holds at fixed distances from its start, as far as its elements have a
-     * fixed length (person.bare: a common surname, then common given characters at +1 and +2; not
-     * an entry of word2 at +0): the starts are narrowed by these planes, shifted, before a try. */
+    /* What the pattern holds at known distances from its start, as far as the elements before
+     * have bounded lengths (person.bare: a common given character one or two after the start, no
+     * entry of word2 at it): the starts are narrowed by these planes, shifted, before a try. */
     fixed_need fixed[MAX_FIXED_NEEDS];
     int n_fixed;
 } rule_filter;
