@@ -198,36 +198,48 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
     /* The edge table is far larger than the caches, and nearly every lookup misses them. The
      * first two edges of the walks of a block of positions do not depend on one another: each
      * level is looked up for the whole block after its loads were asked for (prefetched), so the
-     * misses overlap; the rare longer walks go on one by one. */
+     * misses overlap; the rare longer walks go on one by one. Each level goes through the list of
+     * the positions still walking (at1, at2, at3, in order) instead of testing every position of
+     * the block: whether a position walks on varies from one to the next, and that test was a
+     * mispredicted branch at every level. */
     enum { BLOCK = 64 };
     const trie_slot *edge1[BLOCK], *edge2[BLOCK];
     for (uint32_t b0 = 0; b0 < n; b0 += BLOCK) {
         uint32_t nb = n - b0 < BLOCK ? n - b0 : BLOCK;
         uint32_t node1[BLOCK], node2[BLOCK];
+        uint8_t at1[BLOCK], at2[BLOCK], at3[BLOCK];
+        uint32_t n1 = 0, n2 = 0, n3 = 0;
         for (uint32_t k = 0; k < nb; k++) {
             uint32_t i = b0 + k;
-            node1[k] = TRIE_NONE;
             if (i + 1 >= n || max_len < 2 || !trie_pair_maybe(t, m->cps[i], m->cps[i + 1]))
                 continue;
             const cp_info *ci = cp_known(m, m->cps[i]);
             node1[k] = ci ? ci->root : trie_step(t, TRIE_ROOT, m->cps[i]);
-            if (node1[k] != TRIE_NONE)
-                trie_edge_prefetch(t, node1[k], m->cps[i + 1]);
-        }
-        for (uint32_t k = 0; k < nb; k++) {
-            uint32_t i = b0 + k;
-            const trie_slot *sl = node1[k] == TRIE_NONE ? NULL : trie_edge(t, node1[k], m->cps[i + 1]);
-            edge1[k] = sl;
-            node2[k] = sl && !(sl->term & TRIE_LEAF) && i + 2 < n && max_len > 2 ? trie_child(t, sl) : TRIE_NONE;
-            if (node2[k] != TRIE_NONE)
-                trie_edge_prefetch(t, node2[k], m->cps[i + 2]);
-        }
-        for (uint32_t k = 0; k < nb; k++)
-            edge2[k] = node2[k] == TRIE_NONE ? NULL : trie_edge(t, node2[k], m->cps[b0 + k + 2]);
-        for (uint32_t k = 0; k < nb; k++) {
-            uint32_t i = b0 + k;
-            if (!edge1[k])
+            if (node1[k] == TRIE_NONE)
                 continue;
+            trie_edge_prefetch(t, node1[k], m->cps[i + 1]);
+            at1[n1++] = (uint8_t)k;
+        }
+        for (uint32_t x = 0; x < n1; x++) {
+            uint32_t k = at1[x], i = b0 + k;
+            const trie_slot *sl = trie_edge(t, node1[k], m->cps[i + 1]);
+            if (!sl)
+                continue;
+            edge1[k] = sl;
+            edge2[k] = NULL;
+            at2[n2++] = (uint8_t)k;
+            if (!(sl->term & TRIE_LEAF) && i + 2 < n && max_len > 2) {
+                node2[k] = trie_child(t, sl);
+                trie_edge_prefetch(t, node2[k], m->cps[i + 2]);
+                at3[n3++] = (uint8_t)k;
+            }
+        }
+        for (uint32_t x = 0; x < n3; x++) {
+            uint32_t k = at3[x];
+            edge2[k] = trie_edge(t, node2[k], m->cps[b0 + k + 2]);
+        }
+        for (uint32_t x = 0; x < n2; x++) {
+            uint32_t k = at2[x], i = b0 + k;
             size_t first = m->hits.len;
             uint32_t lim = n - i < max_len ? n - i : max_len;
             /* One-character entries are not recorded: pattern.c looks them up at the root. */
