@@ -207,12 +207,16 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
     for (uint32_t b0 = 0; b0 < n; b0 += BLOCK) {
         uint32_t nb = n - b0 < BLOCK ? n - b0 : BLOCK;
         uint32_t node1[BLOCK], node2[BLOCK];
-        uint8_t at1[BLOCK], at2[BLOCK], at3[BLOCK];
-        uint32_t n1 = 0, n2 = 0, n3 = 0;
-        for (uint32_t k = 0; k < nb; k++) {
-            uint32_t i = b0 + k;
-            if (i + 1 >= n || max_len < 2 || !trie_pair_maybe(t, m->cps[i], m->cps[i + 1]))
-                continue;
+        uint8_t at0[BLOCK], at1[BLOCK], at2[BLOCK], at3[BLOCK];
+        uint32_t n0 = 0, n1 = 0, n2 = 0, n3 = 0;
+        /* The pair filter, without a branch: */
+        uint32_t pairs = max_len < 2 ? 0 : b0 + nb < n ? nb : nb - 1;
+        for (uint32_t k = 0; k < pairs; k++) {
+            at0[n0] = (uint8_t)k;
+            n0 += trie_pair_maybe(t, m->cps[b0 + k], m->cps[b0 + k + 1]);
+        }
+        for (uint32_t x = 0; x < n0; x++) {
+            uint32_t k = at0[x], i = b0 + k;
             const cp_info *ci = cp_known(m, m->cps[i]);
             node1[k] = ci ? ci->root : trie_step(t, TRIE_ROOT, m->cps[i]);
             if (node1[k] == TRIE_NONE)
