@@ -156,6 +156,9 @@ void govner_matcher_free(govner_matcher *m) {
     free(m->start_bits);
     free(m->end_bits);
     free(m->cls);
+    free(m->plist_at);
+    free(m->plist_len);
+    free(m->pos_list);
     VEC_FREE(&m->hits);
     free(m->hit_start.at);
     free(m->hit_start.order);

@@ -64,6 +64,9 @@ struct govner_matcher {
     anchor_set *start_bits; /* n + 1: anchor bits of the lexicons whose entries start here */
     anchor_set *end_bits;   /* n + 1: ... end here */
     uint64_t *cls;          /* n: class bits of each code point (class_bits) */
+    uint32_t *plist_at;     /* n: the code point's list of planes (cp_info.plane_at, .planes) */
+    uint16_t *plist_len;
+    uint32_t *pos_list;     /* n: scratch, a list of positions (scan.c) */
     size_t cap_n;
     /* Bit planes over positions 0..n (ruleset.n_planes of plane_words words, then three scratch
      * planes): bit p of a plane for position p. The scan fills the static ones (anchor bits, end

@@ -54,10 +54,12 @@ static bool grow_positions(govner_matcher *m, size_t need) {
     size_t cap = m->cap_n ? m->cap_n : 256;
     while (cap < need)
         cap *= 2;
-    void **arrays[] = {(void **)&m->cps, (void **)&m->byte_of, (void **)&m->cpidx,
-                       (void **)&m->start_bits, (void **)&m->end_bits, (void **)&m->cls};
-    size_t sizes[] = {sizeof *m->cps, sizeof *m->byte_of, sizeof *m->cpidx,
-                      sizeof *m->start_bits, sizeof *m->end_bits, sizeof *m->cls};
+    void **arrays[] = {(void **)&m->cps,        (void **)&m->byte_of,  (void **)&m->cpidx,
+                       (void **)&m->start_bits, (void **)&m->end_bits, (void **)&m->cls,
+                       (void **)&m->plist_at,   (void **)&m->plist_len, (void **)&m->pos_list};
+    size_t sizes[] = {sizeof *m->cps,        sizeof *m->byte_of,  sizeof *m->cpidx,
+                      sizeof *m->start_bits, sizeof *m->end_bits, sizeof *m->cls,
+                      sizeof *m->plist_at,   sizeof *m->plist_len, sizeof *m->pos_list};
     for (size_t a = 0; a < sizeof arrays / sizeof *arrays; a++) {
         void *p = realloc(*arrays[a], cap * sizes[a]);
         if (!p)
@@ -108,17 +110,23 @@ static bool clear_planes(govner_matcher *m, uint32_t n) {
 
 /* The static planes of the characters of positions 0..n-1 (those of entries of two or more
  * characters are marked as they are found), and which planes are not empty. Each character's
- * planes are a list made once per matcher (cp_info.plane_at): one loop per position, where walking
- * the bits of its classes, starts and ends took five, each with a branch that mispredicted. */
+ * planes are a list made once per matcher (cp_info.plane_at). The lists are gone through in rounds,
+ * the r-th entry of every list that has one in round r, over the positions whose lists are that
+ * long (pos_list, shortened without a branch): a loop per position over its list ended with a
+ * mispredicted branch at nearly every position, as did five loops over its bits before. */
 static void fill_planes(govner_matcher *m, uint32_t n) {
     const govner_ruleset *rs = m->rs;
     uint64_t *planes = m->planes;
     size_t words = m->plane_words;
+    const uint16_t *items = m->cp_planes.items;
+    uint32_t *pos = m->pos_list, live = 0;
     for (uint32_t i = 0; i < n; i++) {
         const cp_info *ci = cp_known(m, m->cps[i]);
-        if (ci) { /* (cp_planes.items is NULL while no character has planes) */
-            for (uint32_t k = ci->plane_at, end = k + ci->planes; k < end; k++)
-                plane_bit(planes, words, m->cp_planes.items[k] & ~CP_PLANE_NEXT, i + (m->cp_planes.items[k] >> 15));
+        if (ci) {
+            m->plist_at[i] = ci->plane_at;
+            m->plist_len[i] = (uint16_t)ci->planes; /* at most 63 classes + 2 x 128 anchor bits */
+            pos[live] = i;
+            live += ci->planes > 0;
             continue;
         }
         for (uint64_t c = m->cls[i] & rs->plane_class_used; c; c &= c - 1)
@@ -130,6 +138,17 @@ static void fill_planes(govner_matcher *m, uint32_t n) {
             for (uint64_t b = rs->single_end_bits[k].w[w] & rs->plane_end_used.w[w]; b; b &= b - 1)
                 plane_bit(planes, words, (uint32_t)rs->end_plane[w * 64 + __builtin_ctzll(b)], i + 1);
         }
+    }
+    for (uint32_t r = 0; live; r++) {
+        uint32_t next = 0;
+        for (uint32_t x = 0; x < live; x++) {
+            uint32_t i = pos[x];
+            uint16_t e = items[m->plist_at[i] + r];
+            plane_bit(planes, words, e & ~CP_PLANE_NEXT, i + (e >> 15));
+            pos[next] = i;
+            next += m->plist_len[i] > r + 1;
+        }
+        live = next;
     }
     /* Which are not empty: from the unions of the bits (entries may end with the text). */
     anchor_set start_any = {{0}}, end_any = m->end_bits[n];
