@@ -218,9 +218,9 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
      * first two edges of the walks of a block of positions do not depend on one another: each
      * level is looked up for the whole block after its loads were asked for (prefetched), so the
      * misses overlap; the rare longer walks go on one by one. Each level goes through the list of
-     * the positions still walking (at1, at2, at3, in order) instead of testing every position of
-     * the block: whether a position walks on varies from one to the next, and that test was a
-     * mispredicted branch at every level. */
+     * the positions still walking (at0 .. at3, in order, each made without a branch where it can
+     * be) instead of testing every position of the block: whether a position walks on varies from
+     * one to the next, and that test was a mispredicted branch at every level. */
     enum { BLOCK = 64 };
     const trie_slot *edge1[BLOCK], *edge2[BLOCK];
     for (uint32_t b0 = 0; b0 < n; b0 += BLOCK) {
