@@ -26,7 +26,7 @@ typedef struct {
 } run;
 
 static int m_node(run *r, const pnode *n, uint32_t pos, const cont *k);
-static int look_quick(govner_matcher *m, const pnode *kid, uint32_t pos, bool backward);
+static int look_quick(govner_matcher *m, const pnode *ctx, uint32_t pos);
 
 static int m_cont(run *r, const cont *k, uint32_t pos) {
     if (!k->n) {
@@ -41,7 +41,7 @@ static int m_cont(run *r, const cont *k, uint32_t pos) {
         int i = k->i, step = r->backward ? -1 : 1;
         for (; i >= 0 && i < n->n_kids && n->kids[i]->guard; i += step) {
             const pnode *g = n->kids[i];
-            if (look_quick(r->m, g->kids[0], pos, g->kind == P_LOOKBEHIND) == (int)g->neg)
+            if (look_quick(r->m, g, pos) == (int)g->neg)
                 return 0;
         }
         if (i < 0 || i == n->n_kids)
@@ -320,7 +320,7 @@ static bool quick_elem(govner_matcher *m, const pnode *e, uint32_t pos, bool bac
         return (pos == m->n || is_break(m->cps[pos])) && REST(pos);
     case P_LOOK:
     case P_LOOKBEHIND:
-        return (look_quick(m, e->kids[0], pos, e->kind == P_LOOKBEHIND) == 1) != e->neg && REST(pos);
+        return (look_quick(m, e, pos) == 1) != e->neg && REST(pos);
     case P_REGEX: {
         const regex_def *rx = &m->rs->regexes.items[e->id];
         if (backward)
@@ -382,12 +382,117 @@ static bool quick_rest(govner_matcher *m, const qframe *k, uint32_t pos, bool ba
     return true;
 }
 
-/* A context's body: 1 when it matches at pos (forward) or before pos (backward), 0 when not, -1
- * when it is not quick (a sub-match answers then). */
-static int look_quick(govner_matcher *m, const pnode *kid, uint32_t pos, bool backward) {
-    if (!kid->quick)
+/* Do all the bit tests of a context (pnode.tests) hold at pos? */
+static bool bit_tests(const govner_matcher *m, const pnode *ctx, uint32_t pos) {
+    int64_t n = m->n;
+    for (int i = 0; i < ctx->n_tests; i++) {
+        const bit_test *t = &ctx->tests[i];
+        int64_t p = (int64_t)pos + t->off;
+        bool ok = false;
+        switch (t->kind) {
+        case BT_START:
+            ok = p >= 0 && p < n && anchor_meet(m->start_bits[p], t->bits);
+            break;
+        case BT_END:
+            ok = p > 0 && p <= n && anchor_meet(m->end_bits[p], t->bits);
+            break;
+        case BT_CLASS:
+            ok = p >= 0 && p < n && (m->cls[p] & t->cls);
+            break;
+        case BT_ALT_START:
+            ok = p >= 0 && p < n && (anchor_meet(m->start_bits[p], t->bits) || (m->cls[p] & t->cls));
+            break;
+        case BT_ALT_END:
+            ok = p > 0 && p <= n && (anchor_meet(m->end_bits[p], t->bits) || (m->cls[p - 1] & t->cls));
+            break;
+        case BT_BOL:
+            ok = p == 0 || (p > 0 && p <= n && is_break(m->cps[p - 1]));
+            break;
+        case BT_EOL:
+            ok = p == n || (p >= 0 && p < n && is_break(m->cps[p]));
+            break;
+        }
+        if (ok == t->neg)
+            return false;
+    }
+    return true;
+}
+
+/* A context's body (ctx a P_LOOK or P_LOOKBEHIND): 1 when it matches at pos (forward) or before
+ * pos (backward), 0 when not, -1 when it is not quick (a sub-match answers then). */
+static int look_quick(govner_matcher *m, const pnode *ctx, uint32_t pos) {
+    if (ctx->n_tests)
+        return bit_tests(m, ctx, pos);
+    if (!ctx->kids[0]->quick)
         return -1;
-    return quick_elem(m, kid, pos, backward, NULL);
+    return quick_elem(m, ctx->kids[0], pos, ctx->kind == P_LOOKBEHIND, NULL);
+}
+
+/* Add to t the bit tests of n, matched from *off code points on (backward: ending there); *off
+ * moves past it. `last`: nothing follows n in the context's body, so its length need not be known.
+ * False when n is not made of leaves with bits at fixed offsets. */
+static bool compile_tests(const govner_ruleset *rs, const pnode *n, bool backward, bool last, int *off, bit_test *t,
+                          int *nt) {
+    if (*nt == MAX_BIT_TESTS || *off < INT16_MIN + 64 || *off > INT16_MAX - 64)
+        return false;
+    switch (n->kind) {
+    case P_SEQ:
+        for (int i = 0; i < n->n_kids; i++)
+            if (!compile_tests(rs, n->kids[backward ? n->n_kids - 1 - i : i], backward, last && i == n->n_kids - 1, off, t, nt))
+                return false;
+        return true;
+    case P_CAP:
+        return compile_tests(rs, n->kids[0], backward, last, off, t, nt);
+    case P_LEX: {
+        const lexicon *lx = &rs->lexicons.items[n->id];
+        anchor_set start = rs->lex_start_bit[n->id], end = rs->lex_end_bit[n->id];
+        if (lx->exact || !anchor_any(start) || !anchor_any(end) ||
+            (!last && (lx->min_length == 0 || lx->min_length != lx->max_length)))
+            return false;
+        t[(*nt)++] = (bit_test){(int16_t)*off, backward ? BT_END : BT_START, false, 0, backward ? end : start};
+        *off += backward ? -(int)lx->min_length : (int)lx->min_length;
+        return true;
+    }
+    case P_REGEX: {
+        const regex_def *rx = &rs->regexes.items[n->id];
+        if (!rx->is_class || rx->class_slot >= GOVNER_CLASS_BITS)
+            return false;
+        t[(*nt)++] = (bit_test){(int16_t)(backward ? *off - 1 : *off), BT_CLASS, false, 1ull << rx->class_slot, {{0}}};
+        *off += backward ? -1 : 1;
+        return true;
+    }
+    case P_REP:
+        if (n->min != n->max || n->min < 1 || n->kids[0]->kind != P_REGEX)
+            return false;
+        for (int i = 0; i < n->min; i++)
+            if (!compile_tests(rs, n->kids[0], backward, false, off, t, nt))
+                return false;
+        return true;
+    case P_ALT: /* the one test of its kids' bits (mark_quick), when nothing follows */
+        if (!n->alt_bitted || !last)
+            return false;
+        t[(*nt)++] = (bit_test){(int16_t)*off, backward ? BT_ALT_END : BT_ALT_START, false, n->alt_class_bits,
+                                backward ? n->alt_end_bits : n->alt_start_bits};
+        return true;
+    case P_BOL:
+    case P_EOL:
+        t[(*nt)++] = (bit_test){(int16_t)*off, n->kind == P_BOL ? BT_BOL : BT_EOL, false, 0, {{0}}};
+        return true;
+    case P_LOOK:
+    case P_LOOKBEHIND: { /* zero width: its tests, from here; negated, only one */
+        int o = *off, first = *nt;
+        if (!compile_tests(rs, n->kids[0], n->kind == P_LOOKBEHIND, true, &o, t, nt))
+            return false;
+        if (n->neg) {
+            if (*nt != first + 1)
+                return false;
+            t[first].neg = !t[first].neg;
+        }
+        return true;
+    }
+    default:
+        return false;
+    }
 }
 
 /* pattern_prepare: mark the nodes quick_elem can answer alone (pnode.quick). */
@@ -426,9 +531,18 @@ static bool mark_quick(govner_ruleset *rs, pnode *n) {
     case P_SEQ:
         n->quick = kids;
         break;
-    case P_LOOK: case P_LOOKBEHIND:
+    case P_LOOK: case P_LOOKBEHIND: {
         n->quick = n->guard = n->kids[0]->quick;
+        bit_test t[MAX_BIT_TESTS];
+        int nt = 0, off = 0;
+        if (compile_tests(rs, n->kids[0], n->kind == P_LOOKBEHIND, true, &off, t, &nt) && nt > 0) {
+            if (!(n->tests = arena_alloc(&rs->mem, (size_t)nt * sizeof *t)))
+                return false;
+            memcpy(n->tests, t, (size_t)nt * sizeof *t);
+            n->n_tests = nt;
+        }
         break;
+    }
     case P_REP:
         n->quick = n->min == n->max && n->min >= 0 && n->kids[0]->kind == P_REGEX && n->kids[0]->quick;
         break;
@@ -488,7 +602,7 @@ static int m_node(run *r, const pnode *n, uint32_t pos, const cont *k) {
     }
     case P_LOOK:
     case P_LOOKBEHIND: {
-        int quick = look_quick(m, n->kids[0], pos, n->kind == P_LOOKBEHIND);
+        int quick = look_quick(m, n, pos);
         if (quick >= 0) {
             if (quick != n->neg)
                 res = m_cont(r, k, pos);

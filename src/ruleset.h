@@ -95,6 +95,20 @@ typedef enum {
     P_SEQ, P_ALT, P_REP, P_CAP, P_LEX, P_ENT, P_REGEX, P_BOL, P_EOL, P_LOOK, P_LOOKBEHIND
 } pnode_kind;
 
+/* One test of a context compiled to bits (pnode.tests): at `off` code points from the position,
+ * does an entry of the lexicons `bits` start (BT_START) or end (BT_END), does the character have
+ * one of the classes `cls` (BT_CLASS; the one before for BT_ALT_END), one of both (BT_ALT_*), is
+ * it a line start or end; `neg`: the test must fail. */
+enum { BT_START, BT_END, BT_CLASS, BT_ALT_START, BT_ALT_END, BT_BOL, BT_EOL };
+typedef struct {
+    int16_t off;
+    uint8_t kind;
+    bool neg;
+    uint64_t cls;
+    anchor_set bits;
+} bit_test;
+#define MAX_BIT_TESTS 8
+
 typedef struct pnode {
     pnode_kind kind;
     bool neg;               /* P_LOOK/P_LOOKBEHIND: negative */
@@ -110,6 +124,11 @@ typedef struct pnode {
     anchor_set alt_start_bits, alt_end_bits;
     int min, max;           /* P_REP; max < 0 means unbounded */
     uint32_t id;            /* lexicon, entity type, regex or capture index */
+    /* P_LOOK, P_LOOKBEHIND (pattern_prepare): the body as bit tests that must all hold, when it
+     * is leaves at fixed offsets (`<!(&@word2 %han)`: a word2 entry starts one character back,
+     * whose character is Han); n_tests 0 otherwise. */
+    bit_test *tests;
+    int n_tests;
     struct pnode **kids;
     int n_kids;
 } pnode;

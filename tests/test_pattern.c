@@ -363,6 +363,48 @@ static void test_repeat_needs_its_minimum(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* Contexts made of leaves at fixed offsets are answered from the bits (pnode.tests): starts and
+ * ends of entries, classes, alternatives of bitted leaves, line starts and ends, nested contexts. */
+static void test_contexts_from_bits(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("rule a\n  match x=@surname &(%han @verb)\n  emit person x\n"
+                                   "rule b\n  match <=(@verb %han) x=@surname\n  emit place x\n"
+                                   "rule c\n  match x=@surname !(%han{2} $)\n  emit title x\n"
+                                   "rule d\n  match <=(^ %han) <!(@surname | @verb) x=@verb !(&@surname %han)\n"
+                                   "  emit organization x\n");
+    /* every P_LOOK of these rules compiles to tests */
+    const phase *ph = &rs->phases.items[0];
+    for (size_t r = 0; r < ph->n_rules; r++)
+        for (int i = 0; i < ph->rules[r].body->n_kids; i++) {
+            const pnode *k = ph->rules[r].body->kids[i];
+            if (k->kind == P_LOOK || k->kind == P_LOOKBEHIND)
+                assert_true(k->n_tests > 0);
+        }
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "李大说");   /* a: 大 then a verb after 李 */
+    assert_non_null(find_entity(m, "person", "李"));
+    match_ok(m, "李大明");
+    assert_null(find_entity(m, "person", "李"));
+    match_ok(m, "说了王");   /* b: 了 after a verb before 王 */
+    assert_non_null(find_entity(m, "place", "王"));
+    match_ok(m, "了说王");
+    assert_null(find_entity(m, "place", "王"));
+    match_ok(m, "王小明");   /* c: two characters and the end after 王: excluded */
+    assert_null(find_entity(m, "title", "王"));
+    match_ok(m, "王小明好");
+    assert_non_null(find_entity(m, "title", "王"));
+    match_ok(m, "大说好");   /* d: one character into the line, not after a surname or verb, */
+    assert_non_null(find_entity(m, "organization", "说"));
+    match_ok(m, "王说好");
+    assert_null(find_entity(m, "organization", "说"));
+    match_ok(m, "好大说");
+    assert_null(find_entity(m, "organization", "说"));
+    match_ok(m, "大说王明"); /* ... and no surname and a Han character right after it */
+    assert_null(find_entity(m, "organization", "说"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 /* The entities of every line of a file, one string: type, span and text of each. */
 static char *entities_of_file(govner_matcher *m, const char *path) {
     FILE *f = fopen(path, "rb");
@@ -754,6 +796,7 @@ int main(void) {
         cmocka_unit_test(test_rule_skipped_without_its_parts),
         cmocka_unit_test(test_rule_tried_where_its_parts_are),
         cmocka_unit_test(test_repeat_needs_its_minimum),
+        cmocka_unit_test(test_contexts_from_bits),
         cmocka_unit_test(test_invalid_utf8_fails_whole_document),
         cmocka_unit_test(test_native_classes_equal_pcre),
         cmocka_unit_test(test_many_anchors_and_classes),
