@@ -143,6 +143,10 @@ static inline uint64_t *plane(const govner_matcher *m, uint32_t i) {
     return m->planes + (size_t)i * m->plane_words;
 }
 static inline void plane_set(uint64_t *plane, uint32_t pos) { plane[pos >> 6] |= 1ull << (pos & 63); }
+/* Bit pos (at most n) of plane i. */
+static inline bool plane_has(const govner_matcher *m, uint32_t i, uint32_t pos) {
+    return (plane(m, i)[pos >> 6] >> (pos & 63)) & 1;
+}
 /* Note that plane i is not empty. */
 static inline void plane_note(govner_matcher *m, uint32_t i) {
     if (i < 64 * PLANE_SET_WORDS)

@@ -411,6 +411,10 @@ static bool bit_tests(const govner_matcher *m, const pnode *ctx, uint32_t pos) {
         case BT_EOL:
             ok = p == n || (p >= 0 && p < n && is_break(m->cps[p]));
             break;
+        case BT_ENT_START: /* (no entity starts at n) */
+        case BT_ENT_END:
+            ok = p >= 0 && p <= n && plane_has(m, m->rs->planes_static + t->type, (uint32_t)p);
+            break;
         }
         if (ok == t->neg)
             return false;
@@ -449,7 +453,7 @@ static bool compile_tests(const govner_ruleset *rs, const pnode *n, bool backwar
         if (lx->exact || !anchor_any(start) || !anchor_any(end) ||
             (!last && (lx->min_length == 0 || lx->min_length != lx->max_length)))
             return false;
-        t[(*nt)++] = (bit_test){(int16_t)*off, backward ? BT_END : BT_START, false, 0, backward ? end : start};
+        t[(*nt)++] = (bit_test){(int16_t)*off, backward ? BT_END : BT_START, false, 0, 0, backward ? end : start};
         *off += backward ? -(int)lx->min_length : (int)lx->min_length;
         return true;
     }
@@ -457,7 +461,7 @@ static bool compile_tests(const govner_ruleset *rs, const pnode *n, bool backwar
         const regex_def *rx = &rs->regexes.items[n->id];
         if (!rx->is_class || rx->class_slot >= GOVNER_CLASS_BITS)
             return false;
-        t[(*nt)++] = (bit_test){(int16_t)(backward ? *off - 1 : *off), BT_CLASS, false, 1ull << rx->class_slot, {{0}}};
+        t[(*nt)++] = (bit_test){(int16_t)(backward ? *off - 1 : *off), BT_CLASS, false, 0, 1ull << rx->class_slot, {{0}}};
         *off += backward ? -1 : 1;
         return true;
     }
@@ -471,12 +475,18 @@ static bool compile_tests(const govner_ruleset *rs, const pnode *n, bool backwar
     case P_ALT: /* the one test of its kids' bits (mark_quick), when nothing follows */
         if (!n->alt_bitted || !last)
             return false;
-        t[(*nt)++] = (bit_test){(int16_t)*off, backward ? BT_ALT_END : BT_ALT_START, false, n->alt_class_bits,
+        t[(*nt)++] = (bit_test){(int16_t)*off, backward ? BT_ALT_END : BT_ALT_START, false, 0, n->alt_class_bits,
                                 backward ? n->alt_end_bits : n->alt_start_bits};
         return true;
     case P_BOL:
     case P_EOL:
-        t[(*nt)++] = (bit_test){(int16_t)*off, n->kind == P_BOL ? BT_BOL : BT_EOL, false, 0, {{0}}};
+        t[(*nt)++] = (bit_test){(int16_t)*off, n->kind == P_BOL ? BT_BOL : BT_EOL, false, 0, 0, {{0}}};
+        return true;
+    case P_ENT: /* an entity's length varies: only where nothing follows */
+        if (!last)
+            return false;
+        t[(*nt)++] = (bit_test){(int16_t)*off, backward ? BT_ENT_END : BT_ENT_START, false,
+                                backward ? (uint32_t)rs->types.len + n->id : n->id, 0, {{0}}};
         return true;
     case P_LOOK:
     case P_LOOKBEHIND: { /* zero width: its tests, from here; negated, only one */

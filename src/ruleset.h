@@ -98,12 +98,14 @@ typedef enum {
 /* One test of a context compiled to bits (pnode.tests): at `off` code points from the position,
  * does an entry of the lexicons `bits` start (BT_START) or end (BT_END), does the character have
  * one of the classes `cls` (BT_CLASS; the one before for BT_ALT_END), one of both (BT_ALT_*), is
- * it a line start or end; `neg`: the test must fail. */
-enum { BT_START, BT_END, BT_CLASS, BT_ALT_START, BT_ALT_END, BT_BOL, BT_EOL };
+ * it a line start or end, does an entity of type `type` start or end there (BT_ENT_*: the entity
+ * planes of the running phase); `neg`: the test must fail. */
+enum { BT_START, BT_END, BT_CLASS, BT_ALT_START, BT_ALT_END, BT_BOL, BT_EOL, BT_ENT_START, BT_ENT_END };
 typedef struct {
     int16_t off;
     uint8_t kind;
     bool neg;
+    uint32_t type;
     uint64_t cls;
     anchor_set bits;
 } bit_test;

@@ -403,6 +403,24 @@ static void test_contexts_from_bits(void **state) {
     assert_null(find_entity(m, "organization", "说"));
     govner_matcher_free(m);
     govner_ruleset_free(rs);
+
+    /* Entities of earlier phases, from the entity planes of the running phase. */
+    rs = load_with("rule p\n  match x=\"长沙\"\n  emit place x\n"
+                   "phase two\n"
+                   "rule e\n  match <=<place> x=@verb !<place>\n  emit title x\n");
+    const pnode *body = rs->phases.items[1].rules[0].body;
+    for (int i = 0; i < body->n_kids; i++)
+        if (body->kids[i]->kind == P_LOOK || body->kids[i]->kind == P_LOOKBEHIND)
+            assert_true(body->kids[i]->n_tests == 1);
+    m = govner_matcher_new(rs);
+    match_ok(m, "长沙说好");
+    assert_non_null(find_entity(m, "title", "说"));
+    match_ok(m, "长沙说长沙");
+    assert_null(find_entity(m, "title", "说"));
+    match_ok(m, "王说好");
+    assert_null(find_entity(m, "title", "说"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
 }
 
 /* The entities of every line of a file, one string: type, span and text of each. */
