@@ -41,7 +41,7 @@ static int m_cont(run *r, const cont *k, uint32_t pos) {
         int i = k->i, step = r->backward ? -1 : 1;
         for (; i >= 0 && i < n->n_kids && n->kids[i]->guard; i += step) {
             const pnode *g = n->kids[i];
-            if (look_quick(r->m, g, pos) == (int)g->neg)
+            if (!g->proven && look_quick(r->m, g, pos) == (int)g->neg)
                 return 0;
         }
         if (i < 0 || i == n->n_kids)
@@ -1141,6 +1141,8 @@ bool pattern_prepare(govner_ruleset *rs) {
             for (int a = 0; left && a < ru->n_left_lex; a++)
                 left = anchor_bit(rs->lex_end_bit, &n_end, ru->left_lex[a], &b);
             ru->filter.left_all = !left;
+            if (left && ru->left_exact && ru->left_ctx)
+                ru->left_ctx->proven = true; /* run_rule tries it only where the context holds */
             bool anywhere = ru->anywhere || unbitted_class(rs, ru->anchor_class, ru->n_anchor_class);
             for (int a = 0; !anywhere && a < ru->n_anchor_lex; a++)
                 anywhere = !anchor_bit(rs->lex_start_bit, &n_start, ru->anchor_lex[a], &b);

@@ -1569,6 +1569,13 @@ static govner_status compile_rule(parser *p) {
         } else if (good && (llex.len || lent.len || lcls.len || bol)) {
             r.left_anchored = true;
             r.left_bol = bol;
+            r.left_ctx = c;
+            r.left_exact = true;
+            for (int a = 0; a < n_alts; a++) {
+                pnode_kind k = alts[a]->kind;
+                if (!(k == P_LEX || k == P_ENT || k == P_BOL || (k == P_REGEX && p->rs->regexes.items[alts[a]->id].is_class)))
+                    r.left_exact = false;
+            }
             if (!freeze_ids(p, &llex, &r.left_lex, &r.n_left_lex) ||
                 !freeze_ids(p, &lent, &r.left_ent, &r.n_left_ent) ||
                 !freeze_ids(p, &lcls, &r.left_class, &r.n_left_class))

@@ -119,6 +119,8 @@ typedef struct pnode {
                              * state (leaves, alternatives and sequences of them): a context's body
                              * of this kind is answered without a sub-match */
     bool guard;             /* pattern_prepare: a context whose body is quick */
+    bool proven;            /* pattern_prepare: a rule's left context that its filter decides
+                             * exactly (rule.left_exact): the matcher need not ask again */
     /* P_ALT whose kids are each a lexicon with anchor bits or a class with a class bit
      * (alt_bitted): the union of their bits, to answer the alternative with one test. */
     bool alt_bitted;
@@ -230,6 +232,10 @@ typedef struct {
     /* What a positive left context must end with, to skip positions it cannot hold at: lexicons,
      * entity types, classes (of the character before), and the start of a line. */
     bool left_anchored, left_bol;
+    /* The left context of the anchor, and whether each of its alternatives is one leaf (a lexicon,
+     * entity type, class or ^): then the left filter, when the rule has one, is the context. */
+    pnode *left_ctx;
+    bool left_exact;
     uint32_t *left_lex, *left_ent, *left_class;
     int n_left_lex, n_left_ent, n_left_class;
 } rule;

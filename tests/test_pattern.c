@@ -423,6 +423,30 @@ static void test_contexts_from_bits(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* A left context whose alternatives are each one leaf is decided by the rule's left filter: the
+ * matcher does not ask it again (pnode.proven); one with a longer alternative is asked. */
+static void test_left_context_decided_by_filter(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("rule a\n  left @verb | ^ | %han\n  match x=@surname\n  emit person x\n"
+                                   "rule b\n  left @verb %han\n  match x=@surname\n  emit title x\n");
+    const rule *a = &rs->phases.items[0].rules[0], *b = &rs->phases.items[0].rules[1];
+    assert_true(a->left_exact && a->left_ctx && a->left_ctx->proven);
+    assert_false(b->left_exact);
+    assert_true(!b->left_ctx || !b->left_ctx->proven);
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "王说, 大李");
+    assert_non_null(find_entity(m, "person", "王")); /* line start */
+    assert_non_null(find_entity(m, "person", "李")); /* after a Han character */
+    match_ok(m, "a王");
+    assert_null(find_entity(m, "person", "王"));
+    match_ok(m, "出席了王");
+    assert_non_null(find_entity(m, "title", "王"));
+    match_ok(m, "出席王");
+    assert_null(find_entity(m, "title", "王"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 /* The entities of every line of a file, one string: type, span and text of each. */
 static char *entities_of_file(govner_matcher *m, const char *path) {
     FILE *f = fopen(path, "rb");
@@ -815,6 +839,7 @@ int main(void) {
         cmocka_unit_test(test_rule_tried_where_its_parts_are),
         cmocka_unit_test(test_repeat_needs_its_minimum),
         cmocka_unit_test(test_contexts_from_bits),
+        cmocka_unit_test(test_left_context_decided_by_filter),
         cmocka_unit_test(test_invalid_utf8_fails_whole_document),
         cmocka_unit_test(test_native_classes_equal_pcre),
         cmocka_unit_test(test_many_anchors_and_classes),
