@@ -124,7 +124,7 @@ static void fill_planes(govner_matcher *m, uint32_t n) {
         const cp_info *ci = cp_known(m, m->cps[i]);
         if (ci) {
             m->plist_at[i] = ci->plane_at;
-            m->plist_len[i] = (uint16_t)ci->planes; /* at most 63 classes + 2 x 128 anchor bits */
+            m->plist_len[i] = (uint16_t)ci->planes; /* at most 63 classes + 2 x ANCHOR_BITS */
             pos[live] = i;
             live += ci->planes > 0;
             continue;
