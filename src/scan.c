@@ -23,26 +23,26 @@ static bool grow_u32(uint32_t **p, size_t *cap, size_t need) {
 }
 
 bool index_build(pos_index *ix, uint32_t n, size_t n_items, const void *items, size_t stride, bool by_end) {
-    if (!grow_u32(&ix->at, &ix->cap_at, (size_t)n + 2) || !grow_u32(&ix->order, &ix->cap_order, n_items + 1))
+    if (!grow_u32(&ix->at, &ix->cap_at, (size_t)n + 3) || !grow_u32(&ix->order, &ix->cap_order, n_items + 1))
         return false;
-    memset(ix->at, 0, ((size_t)n + 2) * sizeof *ix->at);
-    /* Items are structs whose first two fields are uint32_t start and end. */
+    uint32_t *at = ix->at;
+    memset(at, 0, ((size_t)n + 3) * sizeof *at);
+    /* Items are structs whose first two fields are uint32_t start and end. Counted two places on,
+     * summed, at[k + 1] is where the items of key k go: filling moves it on to where those of
+     * k + 1 go, so at[k] ends as the start of key k without a shift. */
     const unsigned char *base = items;
     for (size_t i = 0; i < n_items; i++) {
         const uint32_t *se = (const uint32_t *)(base + i * stride);
-        ix->at[se[by_end] + 1]++;
+        at[se[by_end] + 2]++;
     }
-    for (uint32_t i = 1; i <= n + 1; i++)
-        ix->at[i] += ix->at[i - 1];
+    for (uint32_t i = 2; i <= n + 2; i++)
+        at[i] += at[i - 1];
     /* Counting sort, stable: ties keep the items' order. */
     uint32_t *fill = ix->order;
     for (size_t i = 0; i < n_items; i++) {
         const uint32_t *se = (const uint32_t *)(base + i * stride);
-        fill[ix->at[se[by_end]]++] = (uint32_t)i;
+        fill[at[se[by_end] + 1]++] = (uint32_t)i;
     }
-    /* at[] now holds ends; shift back to starts. */
-    memmove(ix->at + 1, ix->at, ((size_t)n + 1) * sizeof *ix->at);
-    ix->at[0] = 0;
     return true;
 }
 
