@@ -505,6 +505,79 @@ static bool compile_tests(const govner_ruleset *rs, const pnode *n, bool backwar
     }
 }
 
+/* Add to f what a forward match of n may start with; is n nullable (may match nothing)? Contexts
+ * are zero width and restrict nothing here (a superset is enough). */
+static bool first_of(const govner_ruleset *rs, const pnode *n, alt_first *f) {
+    switch (n->kind) {
+    case P_SEQ:
+        for (int i = 0; i < n->n_kids; i++)
+            if (!first_of(rs, n->kids[i], f))
+                return false;
+        return true;
+    case P_CAP:
+        return first_of(rs, n->kids[0], f);
+    case P_ALT: {
+        bool nullable = false;
+        for (int i = 0; i < n->n_kids; i++)
+            nullable |= first_of(rs, n->kids[i], f);
+        return nullable;
+    }
+    case P_REP:
+        return first_of(rs, n->kids[0], f) || n->min == 0;
+    case P_LEX:
+        if (rs->lexicons.items[n->id].exact || !anchor_any(rs->lex_start_bit[n->id]))
+            f->any = true;
+        else
+            anchor_join(&f->start, rs->lex_start_bit[n->id]);
+        return rs->lexicons.items[n->id].min_length == 0;
+    case P_REGEX:
+        if (rs->regexes.items[n->id].is_class && rs->regexes.items[n->id].class_slot < GOVNER_CLASS_BITS)
+            f->cls |= 1ull << rs->regexes.items[n->id].class_slot;
+        else
+            f->any = true; /* (a regular expression may match nothing, too) */
+        return false;
+    case P_ENT:
+        if (n->id < 64)
+            f->types |= 1ull << n->id;
+        else
+            f->any = true;
+        return false;
+    default: /* P_BOL, P_EOL, contexts */
+        return true;
+    }
+}
+
+/* May a match that starts with f start at pos? (Entity types from the entity planes of the
+ * running phase.) */
+static bool first_may(const govner_matcher *m, const alt_first *f, uint32_t pos) {
+    if (f->any)
+        return true;
+    if (pos >= m->n)
+        return false;
+    if ((m->cls[pos] & f->cls) || anchor_meet(m->start_bits[pos], f->start))
+        return true;
+    for (uint64_t t = f->types; t; t &= t - 1)
+        if (plane_has(m, m->rs->planes_static + (uint32_t)__builtin_ctzll(t), pos))
+            return true;
+    return false;
+}
+
+/* What each kid of alternative n may start with (pnode.first), when one of them can be told. */
+static bool prepare_alt_first(govner_ruleset *rs, pnode *n) {
+    alt_first *first = arena_alloc(&rs->mem, (size_t)n->n_kids * sizeof *first);
+    if (!first)
+        return false;
+    bool told = false;
+    for (int i = 0; i < n->n_kids; i++) {
+        first[i] = (alt_first){{{0}}, 0, 0, false};
+        if (first_of(rs, n->kids[i], &first[i]))
+            first[i].any = true; /* it may match nothing: it may be tried anywhere */
+        told |= !first[i].any;
+    }
+    n->first = told ? first : NULL;
+    return true;
+}
+
 /* pattern_prepare: mark the nodes quick_elem can answer alone (pnode.quick). */
 static bool mark_quick(govner_ruleset *rs, pnode *n) {
     bool kids = true;
@@ -518,6 +591,8 @@ static bool mark_quick(govner_ruleset *rs, pnode *n) {
         n->quick = rs->regexes.items[n->id].is_class;
         break;
     case P_ALT:
+        if (!prepare_alt_first(rs, n))
+            return false;
         n->quick = kids;
         n->alt_bitted = true;
         n->alt_class_bits = 0;
@@ -593,7 +668,8 @@ static int m_node(run *r, const pnode *n, uint32_t pos, const cont *k) {
     }
     case P_ALT:
         for (int i = 0; i < n->n_kids && res == 0; i++)
-            res = m_node(r, n->kids[i], pos, k);
+            if (!n->first || r->backward || first_may(m, &n->first[i], pos))
+                res = m_node(r, n->kids[i], pos, k);
         break;
     case P_REP:
         if (n->lazy && n->min == 0)

@@ -112,6 +112,15 @@ typedef struct {
 } bit_test;
 #define MAX_BIT_TESTS 8
 
+/* What a match may start with: an entry of the lexicons `start`, a character of the classes
+ * `cls`, an entity of the types `types` (bit per type); `any`: anything (it may be empty, or
+ * starts with something without bits). */
+typedef struct alt_first {
+    anchor_set start;
+    uint64_t cls, types;
+    bool any;
+} alt_first;
+
 typedef struct pnode {
     pnode_kind kind;
     bool neg;               /* P_LOOK/P_LOOKBEHIND: negative */
@@ -134,6 +143,9 @@ typedef struct pnode {
      * whose character is Han); n_tests 0 otherwise. */
     bit_test *tests;
     int n_tests;
+    /* P_ALT (pattern_prepare): per kid, what a forward match of it may start with, so that a kid
+     * that cannot start at a position is not tried there; NULL when no kid can be told. */
+    struct alt_first *first;
     struct pnode **kids;
     int n_kids;
 } pnode;

@@ -447,6 +447,37 @@ static void test_left_context_decided_by_filter(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* An alternative's kids are tried only where they may start (pnode.first): what each starts with,
+ * through sequences, optional parts and repeats; a kid that may match nothing is tried anywhere. */
+static void test_alternative_kids_where_they_start(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("rule p\n  match x=\"长沙\"\n  emit place x\n"
+                                   "phase two\n"
+                                   "rule a\n  match x=(@surname (@verb | \"了\"? %han @verb | <place> | (\"会\")* \"见\"))\n"
+                                   "  emit person x\n");
+    const pnode *alt = rs->phases.items[1].rules[0].body;
+    while (alt->kind != P_ALT)
+        alt = alt->kids[alt->kind == P_SEQ && alt->kids[0]->kind == P_LEX ? 1 : 0];
+    assert_non_null(alt->first);
+    assert_false(alt->first[0].any);  /* @verb */
+    assert_false(alt->first[1].any);  /* 了 or a Han character */
+    assert_true(alt->first[2].types != 0);
+    assert_false(alt->first[3].any);  /* 会 or 见 */
+    govner_matcher *m = govner_matcher_new(rs);
+    const char *texts[][2] = {{"王说", "王说"},     {"王大说", "王大说"}, {"王了大说", "王了大说"},
+                              {"王长沙", "王长沙"}, {"王会会见", "王会会见"}, {"王见", "王见"},
+                              {"王大", NULL}};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        match_ok(m, texts[i][0]);
+        if (texts[i][1])
+            assert_non_null(find_entity(m, "person", texts[i][1]));
+        else
+            assert_null(find_entity(m, "person", "王大"));
+    }
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 /* The entities of every line of a file, one string: type, span and text of each. */
 static char *entities_of_file(govner_matcher *m, const char *path) {
     FILE *f = fopen(path, "rb");
@@ -844,6 +875,7 @@ int main(void) {
         cmocka_unit_test(test_repeat_needs_its_minimum),
         cmocka_unit_test(test_contexts_from_bits),
         cmocka_unit_test(test_left_context_decided_by_filter),
+        cmocka_unit_test(test_alternative_kids_where_they_start),
         cmocka_unit_test(test_invalid_utf8_fails_whole_document),
         cmocka_unit_test(test_native_classes_equal_pcre),
         cmocka_unit_test(test_many_anchors_and_classes),
