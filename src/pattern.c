@@ -562,6 +562,37 @@ static bool first_may(const govner_matcher *m, const alt_first *f, uint32_t pos)
     return false;
 }
 
+/* Walk the match n from its start to its first consumed element, which must be an entity (its type
+ * into *type), then add to f what may follow it, as far as needed. 0: n does not begin so; 1: it
+ * does, and what follows may still be empty; 2: it does, and f is complete. */
+static int lead_entity(const govner_ruleset *rs, const pnode *n, uint32_t *type, alt_first *f) {
+    switch (n->kind) {
+    case P_ENT:
+        *type = n->id;
+        return 1;
+    case P_CAP:
+        return lead_entity(rs, n->kids[0], type, f);
+    case P_SEQ: {
+        int i = 0, state = 0;
+        for (; i < n->n_kids && !state; i++) {
+            const pnode *k = n->kids[i];
+            if (k->kind == P_LOOK || k->kind == P_LOOKBEHIND || k->kind == P_BOL || k->kind == P_EOL)
+                continue; /* zero width, before the entity */
+            if (!(state = lead_entity(rs, k, type, f)))
+                return 0;
+        }
+        if (!state)
+            return 0;
+        for (; i < n->n_kids && state == 1; i++)
+            if (!first_of(rs, n->kids[i], f))
+                state = 2;
+        return state;
+    }
+    default:
+        return 0;
+    }
+}
+
 /* What each kid of alternative n may start with (pnode.first), when one of them can be told. */
 static bool prepare_alt_first(govner_ruleset *rs, pnode *n) {
     alt_first *first = arena_alloc(&rs->mem, (size_t)n->n_kids * sizeof *first);
@@ -1238,8 +1269,19 @@ bool pattern_prepare(govner_ruleset *rs) {
             rs->lex_fixed[l] = (uint8_t)lx->max_length;
     }
     for (size_t p = 0; p < rs->phases.len; p++)
-        for (size_t r = 0; r < rs->phases.items[p].n_rules; r++)
-            mark_quick(rs, rs->phases.items[p].rules[r].body);
+        for (size_t r = 0; r < rs->phases.items[p].n_rules; r++) {
+            rule *ru = &rs->phases.items[p].rules[r];
+            mark_quick(rs, ru->body);
+            alt_first f = {{{0}}, 0, 0, false};
+            uint32_t type = 0;
+            ru->lead_rest = NULL;
+            if (lead_entity(rs, ru->body, &type, &f) == 2 && !f.any) {
+                if (!(ru->lead_rest = arena_alloc(&rs->mem, sizeof f)))
+                    return false;
+                *ru->lead_rest = f;
+                ru->lead_type = type;
+            }
+        }
     return prepare_single_bits(rs) && prepare_filters(rs);
 }
 
@@ -1582,6 +1624,18 @@ static bool needs_met(const govner_matcher *m, const rule_filter *f) {
     return !missing;
 }
 
+/* For a rule that begins with an entity: does one of that type start at pos and end where the rest
+ * of the match may start (rule.lead_rest)? */
+static bool lead_may(const govner_matcher *m, const rule *ru, uint32_t pos) {
+    const pos_index *ix = &m->ent_start;
+    for (uint32_t i = ix->at[pos]; i < ix->at[pos + 1]; i++) {
+        const cand *e = &m->ents.items[ix->order[i]];
+        if (e->type == ru->lead_type && first_may(m, ru->lead_rest, e->end))
+            return true;
+    }
+    return false;
+}
+
 /* Try rule ru (the order-th of its phase) at every position its filter lets through, in order. */
 static govner_status run_rule(govner_matcher *m, const rule *ru, uint64_t order, govner_error *err) {
     const rule_filter *f = &ru->filter;
@@ -1635,7 +1689,10 @@ static govner_status run_rule(govner_matcher *m, const rule *ru, uint64_t order,
     }
     for (size_t w = 0; w < words; w++)
         for (uint64_t v = at[w]; v; v &= v - 1) {
-            govner_status st = try_rule(m, ru, order, (uint32_t)(w * 64) + (uint32_t)__builtin_ctzll(v), err);
+            uint32_t pos = (uint32_t)(w * 64) + (uint32_t)__builtin_ctzll(v);
+            if (ru->lead_rest && !lead_may(m, ru, pos))
+                continue;
+            govner_status st = try_rule(m, ru, order, pos, err);
             if (st != GOVNER_OK)
                 return st;
         }

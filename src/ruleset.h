@@ -245,6 +245,11 @@ typedef struct {
     /* What a positive left context must end with, to skip positions it cannot hold at: lexicons,
      * entity types, classes (of the character before), and the start of a line. */
     bool left_anchored, left_bol;
+    /* When the match begins with an entity (org.sub: <organization> ...): its type, and what the
+     * rest of the match may start with at the entity's end (pattern_prepare; lead_rest NULL when
+     * nothing can be told). A start is tried only where such an entity is followed so. */
+    uint32_t lead_type;
+    struct alt_first *lead_rest;
     /* The left context of the anchor, and whether each of its alternatives is one leaf (a lexicon,
      * entity type, class or ^): then the left filter, when the rule has one, is the context. */
     pnode *left_ctx;

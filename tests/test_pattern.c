@@ -478,6 +478,27 @@ static void test_alternative_kids_where_they_start(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* A rule that begins with an entity is tried only where one of that type starts and ends where the
+ * rest of the match may start (rule.lead_rest): here a surname or 兼 after a place. */
+static void test_rule_after_its_leading_entity(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("rule p\n  match x=\"长沙\"\n  emit place x\n"
+                                   "phase two\n"
+                                   "rule a\n  match !@verb p=<place> \"兼\"? !@verb n=(@surname %han)\n  emit person n\n");
+    const rule *a = &rs->phases.items[1].rules[0];
+    assert_non_null(a->lead_rest);
+    govner_matcher *m = govner_matcher_new(rs);
+    assert_int_equal(govner_matcher_set_profile(m, 1), 0);
+    match_ok(m, "长沙王明, 长沙兼李大, 长沙市, 长沙说王"); /* (a surname near, not after: req holds) */
+    govner_rule_profile pa;
+    assert_int_equal(govner_matcher_rule_profile(m, 1, &pa), 0);
+    assert_true(pa.starts == 4 && pa.tried == 2 && pa.matched == 2);
+    assert_non_null(find_entity(m, "person", "王明"));
+    assert_non_null(find_entity(m, "person", "李大"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 /* The entities of every line of a file, one string: type, span and text of each. */
 static char *entities_of_file(govner_matcher *m, const char *path) {
     FILE *f = fopen(path, "rb");
@@ -876,6 +897,7 @@ int main(void) {
         cmocka_unit_test(test_contexts_from_bits),
         cmocka_unit_test(test_left_context_decided_by_filter),
         cmocka_unit_test(test_alternative_kids_where_they_start),
+        cmocka_unit_test(test_rule_after_its_leading_entity),
         cmocka_unit_test(test_invalid_utf8_fails_whole_document),
         cmocka_unit_test(test_native_classes_equal_pcre),
         cmocka_unit_test(test_many_anchors_and_classes),
