@@ -146,6 +146,9 @@ void govner_matcher_free(govner_matcher *m) {
     free(m->prof);
     free(m->cp_memo);
     VEC_FREE(&m->cp_planes);
+    free(m->dense);
+    free(m->dense_list);
+    free(m->plane_count);
     free(m->planes);
     free(m->rule_static);
     pcre2_match_data_free(m->md);

@@ -94,6 +94,16 @@ struct govner_matcher {
      * far, in one place (one cache line instead of three tables): cp_info. */
     cp_info *cp_memo;
     VEC(uint16_t) cp_planes; /* the lists of cp_info.plane_at */
+    /* Dense planes (scan.c): after its first PLANE_SAMPLE positions, a matcher fills whole the
+     * static planes set at more than half of them that no filter needs exact (rs->plane_exact):
+     * orgchar, namechar, org_body_char, given on Chinese text. A whole plane is a superset, so
+     * rules start where they did; the characters' plane lists (cp_planes) leave them out. */
+    uint64_t *dense;        /* bit per static plane; NULL until chosen, or when none is dense */
+    uint16_t *dense_list;
+    uint32_t n_dense;
+    bool dense_chosen;
+    uint64_t sampled;       /* positions counted so far */
+    uint32_t *plane_count;  /* per static plane, its bits over them */
 
     pcre2_match_data *md;
     pcre2_match_context *mctx;
@@ -112,6 +122,15 @@ struct govner_matcher {
 
 /* Step and recursion limits of one rule application: a pathological rule fails the document with
  * GOVNER_ERR_LIMIT instead of hanging a batch. */
+#define PLANE_SAMPLE 8192u /* positions: enough to tell a plane set at 70% from one at 40% */
+#define DENSE_TO_END 0x8000u /* in matcher.dense_list: the plane is whole over 0..n, not 0..n-1 */
+static inline bool plane_dense(const struct govner_matcher *m, uint32_t p) {
+    return m->dense && (m->dense[p >> 6] >> (p & 63)) & 1;
+}
+/* pattern.c: choose the dense planes from the counts (matcher.dense) and make the characters'
+ * plane lists again without them. False when out of memory (nothing is dense then). */
+bool pattern_choose_dense(struct govner_matcher *m);
+
 #define MATCH_STEP_LIMIT 2000000ul
 #define MATCH_DEPTH_LIMIT 4000
 

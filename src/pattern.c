@@ -26,6 +26,7 @@ typedef struct {
 } run;
 
 static int m_node(run *r, const pnode *n, uint32_t pos, const cont *k);
+static bool cp_plane_list(govner_matcher *m, cp_info *ci);
 static int look_quick(govner_matcher *m, const pnode *ctx, uint32_t pos);
 
 static int m_cont(run *r, const cont *k, uint32_t pos) {
@@ -138,23 +139,80 @@ uint64_t pattern_class_bits_slow(govner_matcher *m, uint32_t cp) {
     if (cp < 0x10000) {
         if (!m->cp_memo && !(m->cp_memo = calloc(0x10000, sizeof *m->cp_memo)))
             return bits; /* not memoised, still the right answer */
-        int32_t k = single_index(rs, cp);
-        cp_info ci = {bits, k, rs->trie.root_bmp[cp], (uint32_t)m->cp_planes.len, 0};
-        bool ok = true;
-        for (uint64_t c = bits & rs->plane_class_used; c && ok; c &= c - 1)
-            ok = VEC_PUSH(&m->cp_planes, (uint16_t)rs->class_plane[__builtin_ctzll(c)]);
-        for (int w = 0; k >= 0 && w < ANCHOR_WORDS; w++) {
-            for (uint64_t b = rs->single_start_bits[k].w[w] & rs->plane_start_used.w[w]; b && ok; b &= b - 1)
-                ok = VEC_PUSH(&m->cp_planes, (uint16_t)rs->start_plane[w * 64 + __builtin_ctzll(b)]);
-            for (uint64_t b = rs->single_end_bits[k].w[w] & rs->plane_end_used.w[w]; b && ok; b &= b - 1)
-                ok = VEC_PUSH(&m->cp_planes, (uint16_t)(rs->end_plane[w * 64 + __builtin_ctzll(b)] | CP_PLANE_NEXT));
-        }
-        if (!ok)
+        cp_info ci = {bits, single_index(rs, cp), rs->trie.root_bmp[cp], 0, 0};
+        if (!cp_plane_list(m, &ci))
             return bits; /* not memoised, still the right answer */
-        ci.planes = (uint32_t)(m->cp_planes.len - ci.plane_at);
         m->cp_memo[cp] = ci;
     }
     return bits;
+}
+
+/* Append to m->cp_planes the list of the static planes that the code point of ci sets (its
+ * classes and its one-character entries' starts where it stands, their ends one on), but for the
+ * planes the matcher fills whole; its place and length into ci. False when out of memory. */
+static bool cp_plane_list(govner_matcher *m, cp_info *ci) {
+    const govner_ruleset *rs = m->rs;
+    size_t at = m->cp_planes.len;
+    int32_t k = ci->single;
+    bool ok = true;
+    for (uint64_t c = ci->cls & rs->plane_class_used; c && ok; c &= c - 1) {
+        uint32_t p = (uint32_t)rs->class_plane[__builtin_ctzll(c)];
+        ok = plane_dense(m, p) || VEC_PUSH(&m->cp_planes, (uint16_t)p);
+    }
+    for (int w = 0; k >= 0 && w < ANCHOR_WORDS; w++) {
+        for (uint64_t b = rs->single_start_bits[k].w[w] & rs->plane_start_used.w[w]; b && ok; b &= b - 1) {
+            uint32_t p = (uint32_t)rs->start_plane[w * 64 + __builtin_ctzll(b)];
+            ok = plane_dense(m, p) || VEC_PUSH(&m->cp_planes, (uint16_t)p);
+        }
+        for (uint64_t b = rs->single_end_bits[k].w[w] & rs->plane_end_used.w[w]; b && ok; b &= b - 1) {
+            uint32_t p = (uint32_t)rs->end_plane[w * 64 + __builtin_ctzll(b)];
+            ok = plane_dense(m, p) || VEC_PUSH(&m->cp_planes, (uint16_t)(p | CP_PLANE_NEXT));
+        }
+    }
+    ci->plane_at = (uint32_t)at;
+    ci->planes = (uint32_t)(m->cp_planes.len - at);
+    return ok;
+}
+
+bool pattern_choose_dense(govner_matcher *m) {
+    const govner_ruleset *rs = m->rs;
+    uint32_t n = rs->planes_static;
+    m->dense_chosen = true;
+    uint64_t *dense = calloc(n / 64 + 1, sizeof *dense);
+    uint16_t *list = malloc((n + 1) * sizeof *list);
+    if (!dense || !list) {
+        free(dense);
+        free(list);
+        return false;
+    }
+    uint32_t k = 0;
+    for (uint32_t p = 0; p < n; p++)
+        if (!((rs->plane_exact[p >> 6] >> (p & 63)) & 1) && p != rs->bol_plane && 2 * (uint64_t)m->plane_count[p] > m->sampled) {
+            dense[p >> 6] |= 1ull << (p & 63);
+            list[k++] = (uint16_t)p;
+        }
+    /* An end plane holds at the end of the text too (an entry may end there): DENSE_TO_END. */
+    for (uint32_t i = 0; i < k; i++)
+        for (int b = 0; b < ANCHOR_BITS; b++)
+            if (rs->end_plane[b] == list[i])
+                list[i] |= DENSE_TO_END;
+    free(m->plane_count);
+    m->plane_count = NULL;
+    if (!k) {
+        free(dense);
+        free(list);
+        return true;
+    }
+    m->dense = dense;
+    m->dense_list = list;
+    m->n_dense = k;
+    /* The characters met so far: their lists again, without the dense planes (one that cannot be
+     * made is forgotten, and made again when it is met). */
+    m->cp_planes.len = 0;
+    for (uint32_t cp = 0; m->cp_memo && cp < 0x10000; cp++)
+        if (m->cp_memo[cp].cls && !cp_plane_list(m, &m->cp_memo[cp]))
+            m->cp_memo[cp].cls = 0;
+    return true;
 }
 
 bool pattern_class_match(govner_matcher *m, const regex_def *rx, uint32_t cp) {
@@ -1146,6 +1204,24 @@ static bool prepare_filters(govner_ruleset *rs) {
         for (uint32_t i = rs->planes_static; i < rs->n_planes && i < 64 * PLANE_SET_WORDS; i++)
             rs->type_plane_set[i >> 6] |= 1ull << (i & 63);
     }
+    /* The planes filters need exact: those of left filters and of negative fixed needs. */
+    size_t exact_words = rs->planes_static / 64 + 1;
+    if (!(rs->plane_exact = arena_alloc(&rs->mem, exact_words * sizeof *rs->plane_exact)))
+        return false;
+    memset(rs->plane_exact, 0, exact_words * sizeof *rs->plane_exact);
+#define EXACT(p) ((p) < rs->planes_static ? (void)(rs->plane_exact[(p) >> 6] |= 1ull << ((p) & 63)) : (void)0)
+    for (size_t p = 0; p < rs->phases.len; p++)
+        for (size_t r = 0; r < rs->phases.items[p].n_rules && r < 64; r++) {
+            const rule_filter *f = &rs->phases.items[p].rules[r].filter;
+            for (int i = 0; !f->left_all && i < f->n_left; i++)
+                EXACT(f->left[i]);
+            for (int i = 0; !f->left_all && i < f->n_left_class; i++)
+                EXACT(f->left_class[i]);
+            for (int i = 0; i < f->n_fixed; i++)
+                if (f->fixed[i].neg)
+                    EXACT(f->fixed[i].plane);
+        }
+#undef EXACT
     size_t n_lex = rs->lexicons.len + 1;
     rs->lex_start_plane = arena_alloc(&rs->mem, n_lex * sizeof *rs->lex_start_plane);
     rs->lex_end_plane = arena_alloc(&rs->mem, n_lex * sizeof *rs->lex_end_plane);

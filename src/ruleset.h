@@ -381,6 +381,10 @@ struct govner_ruleset {
     uint32_t bol_plane, planes_static, n_planes;
     bool plane_sets;        /* n_planes fit in a rule_filter set: the sets are used */
     uint64_t type_plane_set[PLANE_SET_WORDS]; /* the entity types' planes, as a set */
+    /* The static planes some filter needs exactly as they are (a left filter, which may prove its
+     * context; a negative fixed need): bit per plane. The others only ever narrow where rules
+     * start, and a matcher may fill them whole (matcher.dense). */
+    uint64_t *plane_exact;
     /* The same sets turned around, over rule ids (bit rule.id of a word array of rule_words),
      * when plane_sets: for plane p, plane_rules[(3 * p + k) * rule_words ...] holds the filtered
      * rules whose start (k = 0), left (1) or requirement (2) set names p; rules_free[k * rule_words

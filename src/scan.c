@@ -150,6 +150,27 @@ static void fill_planes(govner_matcher *m, uint32_t n) {
         }
         live = next;
     }
+    /* Dense planes: whole over the positions (matcher.dense); until they are chosen, the counts.
+     * (Past the text they stay empty: a need at an offset would let rules start near its end.) */
+    if (m->dense) {
+        for (uint32_t d = 0; d < m->n_dense; d++) {
+            uint64_t *pl = planes + (size_t)(m->dense_list[d] & ~DENSE_TO_END) * words;
+            uint32_t to = m->dense_list[d] & DENSE_TO_END ? n + 1 : n;
+            memset(pl, 0xFF, to / 64 * sizeof *pl);
+            if (to % 64)
+                pl[to / 64] = (1ull << (to % 64)) - 1;
+        }
+    } else if (!m->dense_chosen) {
+        if (!m->plane_count && !(m->plane_count = calloc(rs->planes_static + 1, sizeof *m->plane_count)))
+            m->dense_chosen = true; /* out of memory: none, that is all */
+        for (uint32_t p = 0; m->plane_count && p < rs->planes_static; p++)
+            if (!((rs->plane_exact[p >> 6] >> (p & 63)) & 1))
+                for (size_t w = 0; w < words; w++)
+                    m->plane_count[p] += (uint32_t)__builtin_popcountll(planes[(size_t)p * words + w]);
+        m->sampled += n;
+        if (m->plane_count && m->sampled >= PLANE_SAMPLE)
+            pattern_choose_dense(m);
+    }
     /* Which are not empty: from the unions of the bits (entries may end with the text). */
     anchor_set start_any = {{0}}, end_any = m->end_bits[n];
     uint64_t class_any = 0;

@@ -160,6 +160,41 @@ static void test_fixed_length_lexicon_from_bits(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* After PLANE_SAMPLE positions a matcher fills whole the planes set at most positions that no
+ * filter needs exact (matcher.dense): a class rules start with, not one a left filter uses. The
+ * matches are the same before and after. */
+static void test_dense_planes(void **state) {
+    (void)state;
+    govner_ruleset *rs = must_load("layer a place\nlayer b title\n"
+                                   "class han /\\p{Han}/\nclass hanl /\\p{Han}/\n"
+                                   "lexicon city\n  长沙\n"
+                                   "phase one\n"
+                                   "rule h\n  match x=(%han @city)\n  emit place x\n"
+                                   "rule d\n  left %hanl\n  match x=\"人\"\n  emit title x\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    const char *line = "到长沙去的人很多，3人在长沙。";
+    for (int i = 0; i < 2000; i++) { /* 15 code points each: past the sample */
+        match_ok(m, line);
+        assert_non_null(find_entity(m, "place", "到长沙"));
+        assert_non_null(find_entity(m, "place", "在长沙"));
+        assert_non_null(find_entity(m, "title", "人")); /* after 的, not after 3 */
+        assert_int_equal(govner_entity_count(m), 3);
+    }
+    assert_true(m->dense_chosen);
+    assert_non_null(m->dense);
+    uint32_t han = 0, hanl = 0;
+    for (size_t i = 0; i < rs->regexes.len; i++) {
+        if (strcmp(rs->regexes.items[i].name, "han") == 0)
+            han = (uint32_t)rs->class_plane[rs->regexes.items[i].class_slot];
+        if (strcmp(rs->regexes.items[i].name, "hanl") == 0)
+            hanl = (uint32_t)rs->class_plane[rs->regexes.items[i].class_slot];
+    }
+    assert_true(plane_dense(m, han));   /* rule h starts with it, at 12 of 15 positions */
+    assert_false(plane_dense(m, hanl)); /* as dense, but rule d's left filter needs it exact */
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty),
@@ -168,6 +203,7 @@ int main(void) {
         cmocka_unit_test(test_index_reused_across_sizes),
         cmocka_unit_test(test_scan_finds_overlapping_entries),
         cmocka_unit_test(test_fixed_length_lexicon_from_bits),
+        cmocka_unit_test(test_dense_planes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
