@@ -269,6 +269,7 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
             const trie_slot *sl = trie_edge(t, node1[k], m->cps[i + 1]);
             if (!sl)
                 continue;
+            trie_terms_prefetch(t, sl);
             edge1[k] = sl;
             edge2[k] = NULL;
             at2[n2++] = (uint8_t)k;
@@ -281,6 +282,8 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
         for (uint32_t x = 0; x < n3; x++) {
             uint32_t k = at3[x];
             edge2[k] = trie_edge(t, node2[k], m->cps[b0 + k + 2]);
+            if (edge2[k])
+                trie_terms_prefetch(t, edge2[k]);
         }
         for (uint32_t x = 0; x < n2; x++) {
             uint32_t k = at2[x], i = b0 + k;

@@ -114,6 +114,14 @@ static inline void trie_edge_prefetch(const trie *t, uint32_t node, uint32_t cp)
     __builtin_prefetch(&t->slots[trie_edge_home(t->mask, trie_edge_key(node, cp))]);
 }
 
+/* Start loading the entries of the edge's child when they are a list in `terms` (a hint): the list
+ * is read a little later, and the array is far larger than the caches. */
+static inline void trie_terms_prefetch(const trie *t, const trie_slot *sl) {
+    uint32_t term = sl->term & ~(TRIE_LEAF | TRIE_SINGLE);
+    if (!(sl->term & TRIE_SINGLE) && term != TRIE_NO_TERM)
+        __builtin_prefetch(&t->terms[term]);
+}
+
 /* Child of `node` by `cp`, or TRIE_NONE. */
 static inline uint32_t trie_step(const trie *t, uint32_t node, uint32_t cp) {
     if (node == TRIE_ROOT && cp < 0x10000)
