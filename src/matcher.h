@@ -65,7 +65,7 @@ struct govner_matcher {
     anchor_set *end_bits;   /* n + 1: ... end here */
     uint64_t *cls;          /* n: class bits of each code point (class_bits) */
     uint32_t *plist_at;     /* n: the code point's list of planes (cp_info.plane_at, .planes) */
-    uint16_t *plist_len;
+    uint16_t *plist_len;    /* PLIST_NONE: no list (not memoised): its planes from its bits */
     uint32_t *pos_list;     /* n: scratch, a list of positions (scan.c) */
     size_t cap_n;
     /* Bit planes over positions 0..n (ruleset.n_planes of plane_words words, then three scratch
@@ -122,6 +122,7 @@ struct govner_matcher {
 
 /* Step and recursion limits of one rule application: a pathological rule fails the document with
  * GOVNER_ERR_LIMIT instead of hanging a batch. */
+#define PLIST_NONE UINT16_MAX
 #define PLANE_SAMPLE 8192u /* positions: enough to tell a plane set at 70% from one at 40% */
 #define DENSE_TO_END 0x8000u /* in matcher.dense_list: the plane is whole over 0..n, not 0..n-1 */
 static inline bool plane_dense(const struct govner_matcher *m, uint32_t p) {

@@ -121,12 +121,9 @@ static void fill_planes(govner_matcher *m, uint32_t n) {
     const uint16_t *items = m->cp_planes.items;
     uint32_t *pos = m->pos_list, live = 0;
     for (uint32_t i = 0; i < n; i++) {
-        const cp_info *ci = cp_known(m, m->cps[i]);
-        if (ci) {
-            m->plist_at[i] = ci->plane_at;
-            m->plist_len[i] = (uint16_t)ci->planes; /* at most 63 classes + 2 x ANCHOR_BITS */
+        if (m->plist_len[i] != PLIST_NONE) { /* its list, noted by the decoding */
             pos[live] = i;
-            live += ci->planes > 0;
+            live += m->plist_len[i] > 0;
             continue;
         }
         for (uint64_t c = m->cls[i] & rs->plane_class_used; c; c &= c - 1)
@@ -207,12 +204,18 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
             return error_set(err, GOVNER_ERR_INPUT, "", 0, 0, NULL, "invalid UTF-8 at byte %zu", m->text_base + i);
         m->cps[n] = cp;
         const cp_info *ci = cp_known(m, cp);
+        if (!ci) { /* the first time the matcher meets it: its classes, then known (but past the BMP) */
+            m->cls[n] = pattern_class_bits(m, cp);
+            ci = cp_known(m, cp);
+        }
         if (ci) {
             m->cpidx[n] = ci->single;
             m->cls[n] = ci->cls;
+            m->plist_at[n] = ci->plane_at;
+            m->plist_len[n] = (uint16_t)ci->planes; /* at most 63 classes + 2 x ANCHOR_BITS */
         } else {
-            m->cls[n] = pattern_class_bits(m, cp);
             m->cpidx[n] = single_index(rs, cp);
+            m->plist_len[n] = PLIST_NONE;
         }
         m->byte_of[n] = (uint32_t)i;
         n++;
