@@ -180,6 +180,24 @@ static bool has_stray_controls(const char *s, size_t n) {
     return false;
 }
 
+bool decode_text_unchecked(char *raw, size_t len, const char *forced, decoded *d) {
+    memset(d, 0, sizeof *d);
+    const char *bom_iconv, *bom_label;
+    if (forced ? strcasecmp(forced, "utf-8") != 0 && strcasecmp(forced, "utf8") != 0
+               : unicode_bom(raw, len, &bom_iconv, &bom_label) != 0)
+        return false;
+    size_t skip = 0; /* as decode_text skips it */
+    if (len >= 3 && memcmp(raw, "\xEF\xBB\xBF", 3) == 0 && (!forced || strcmp(forced, "utf-8") == 0))
+        skip = 3;
+    if (memchr(raw + skip, '\0', len - skip))
+        return false;
+    d->text = raw;
+    d->offset = skip;
+    d->len = len - skip;
+    d->encoding = "utf-8";
+    return true;
+}
+
 /* Valid UTF-8 is taken as UTF-8. Otherwise, text that begins with UTF-16's or UTF-32's byte order
  * mark (what Windows tools save as "Unicode") is converted from it, and text that decodes entirely
  * as GB18030 (a superset of GBK and GB2312, so every older Chinese archive) is converted. Anything

@@ -25,6 +25,13 @@ typedef struct {
  * forced encoding) or ENOMEM. */
 int decode_text(char *raw, size_t len, const char *forced, decoded *d);
 
+/* What decode_text gives for valid UTF-8, without checking that it is: when no encoding but UTF-8
+ * is asked for and the text has no UTF-16/32 byte order mark and no NUL, d is set to the bytes as
+ * they stand (a UTF-8 mark skipped) and true returned. The matcher checks the UTF-8 as it decodes
+ * (govner_match fails with GOVNER_ERR_INPUT): then decode_text must be asked, for the conversion
+ * or the repair and the warning. False: ask decode_text at once. */
+bool decode_text_unchecked(char *raw, size_t len, const char *forced, decoded *d);
+
 /* Does raw begin with UTF-16's or UTF-32's byte order mark? */
 bool has_unicode_bom(const char *raw, size_t len);
 

@@ -245,11 +245,29 @@ typedef struct {
  * mark), reported for each of its lines; NULL for other input. Set before the workers start. */
 static const char *stream_encoding;
 
+static void render_result(govner_matcher *m, const decoded *d, const char *source, const char *prefix_extra,
+                          result *r, FILE *stream);
+
 /* Match raw bytes named `source` and render them (or, when `stream` is set and the format is JSON,
  * write them there at once); on failure set r->error. */
 static void process_text_to(govner_matcher *m, char *raw, size_t len, const char *source, const char *prefix_extra,
                             result *r, FILE *stream) {
     decoded d;
+    govner_error err;
+    /* Most text is valid UTF-8: matched as it stands (the matcher checks it as it decodes); only
+     * when it is not does decode_text convert or repair it, and the match is made again. */
+    if (decode_text_unchecked(raw, len, opt.encoding, &d)) {
+        if (govner_match(m, d.text + d.offset, d.len, &err) == GOVNER_OK) {
+            render_result(m, &d, source, prefix_extra, r, stream);
+            decoded_free(&d);
+            return;
+        }
+        if (err.status != GOVNER_ERR_INPUT) {
+            if (asprintf(&r->error, "%s: %s", source, err.message) < 0)
+                r->error = NULL;
+            return;
+        }
+    }
     int e = decode_text(raw, len, opt.encoding, &d);
     if (e) {
         if (asprintf(&r->error, "%s: %s", source,
@@ -263,15 +281,22 @@ static void process_text_to(govner_matcher *m, char *raw, size_t len, const char
                             source, d.n_bad, d.first_bad,
                             d.n_bad * 16 > len ? " (is the text in another encoding? name it with --encoding)" : "") < 0)
         r->warning = NULL;
-    govner_error err;
     if (govner_match(m, d.text + d.offset, d.len, &err) != GOVNER_OK) {
         if (asprintf(&r->error, "%s: %s", source, err.message) < 0)
             r->error = NULL;
         decoded_free(&d);
         return;
     }
+    render_result(m, &d, source, prefix_extra, r, stream);
+    decoded_free(&d);
+}
+
+/* The output of a match of the text decoded as d (JSON with prefix_extra and "encoding", or TSV):
+ * into r->out, or written to `stream` when it is set and the format is JSON. */
+static void render_result(govner_matcher *m, const decoded *d, const char *source, const char *prefix_extra,
+                          result *r, FILE *stream) {
     /* prefix_extra, then "encoding" (no printf: this runs once per line of --lines). */
-    const char *encoding = stream_encoding ? stream_encoding : d.encoding;
+    const char *encoding = stream_encoding ? stream_encoding : d->encoding;
     text_buf pre = {0};
     bool built = VEC_RESERVE(&pre, PREFIX_ROOM) &&
                  (!prefix_extra || (buf_put(&pre, prefix_extra, strlen(prefix_extra)) && BUF_LIT(&pre, ","))) &&
@@ -280,7 +305,6 @@ static void process_text_to(govner_matcher *m, char *raw, size_t len, const char
     if (!built)
         VEC_FREE(&pre);
     char *prefix = pre.items;
-    /* Entities point into the matcher, not into the decoded text: it can go now. */
     if (stream && prefix && !opt.tsv) {
         if (govner_matcher_write_json(m, prefix, stream) == 0)
             r->out = strdup("");
@@ -292,7 +316,6 @@ static void process_text_to(govner_matcher *m, char *raw, size_t len, const char
     if (!r->out && !r->error && !r->write_failed && asprintf(&r->error, "%s: out of memory", source) < 0)
         r->error = NULL;
     free(prefix);
-    decoded_free(&d);
 }
 
 static void process_text(govner_matcher *m, char *raw, size_t len, const char *source, const char *prefix_extra,
