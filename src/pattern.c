@@ -563,46 +563,37 @@ static bool compile_tests(const govner_ruleset *rs, const pnode *n, bool backwar
     }
 }
 
-/* Add to f what a forward match of n may start with; is n nullable (may match nothing)? Contexts
- * are zero width and restrict nothing here (a superset is enough). */
-static bool first_of(const govner_ruleset *rs, const pnode *n, alt_first *f) {
-    switch (n->kind) {
-    case P_SEQ:
-        for (int i = 0; i < n->n_kids; i++)
-            if (!first_of(rs, n->kids[i], f))
-                return false;
-        return true;
-    case P_CAP:
-        return first_of(rs, n->kids[0], f);
-    case P_ALT: {
-        bool nullable = false;
-        for (int i = 0; i < n->n_kids; i++)
-            nullable |= first_of(rs, n->kids[i], f);
-        return nullable;
-    }
-    case P_REP:
-        return first_of(rs, n->kids[0], f) || n->min == 0;
-    case P_LEX:
-        if (rs->lexicons.items[n->id].exact || !anchor_any(rs->lex_start_bit[n->id]))
+/* Add to f, as bits, what a forward match of n may start with (rules.c's node_first_set): a lexicon
+ * without anchor bits, a class past the class bits, an entity type past 64, or anything at all
+ * make it `any`. False when out of memory. */
+static bool first_bits(const govner_ruleset *rs, const pnode *n, alt_first *f) {
+    u32_vec lex = {0}, ent = {0}, cls = {0};
+    bool ok = true;
+    if (!node_first_set(rs, n, &lex, &ent, &cls, &ok))
+        f->any = true;
+    for (size_t i = 0; i < lex.len; i++) {
+        if (rs->lexicons.items[lex.items[i]].exact || !anchor_any(rs->lex_start_bit[lex.items[i]]))
             f->any = true;
         else
-            anchor_join(&f->start, rs->lex_start_bit[n->id]);
-        return rs->lexicons.items[n->id].min_length == 0;
-    case P_REGEX:
-        if (rs->regexes.items[n->id].is_class && rs->regexes.items[n->id].class_slot < GOVNER_CLASS_BITS)
-            f->cls |= 1ull << rs->regexes.items[n->id].class_slot;
-        else
-            f->any = true; /* (a regular expression may match nothing, too) */
-        return false;
-    case P_ENT:
-        if (n->id < 64)
-            f->types |= 1ull << n->id;
+            anchor_join(&f->start, rs->lex_start_bit[lex.items[i]]);
+    }
+    for (size_t i = 0; i < cls.len; i++) {
+        uint32_t slot = rs->regexes.items[cls.items[i]].class_slot;
+        if (slot < GOVNER_CLASS_BITS)
+            f->cls |= 1ull << slot;
         else
             f->any = true;
-        return false;
-    default: /* P_BOL, P_EOL, contexts */
-        return true;
     }
+    for (size_t i = 0; i < ent.len; i++) {
+        if (ent.items[i] < 64)
+            f->types |= 1ull << ent.items[i];
+        else
+            f->any = true;
+    }
+    VEC_FREE(&lex);
+    VEC_FREE(&ent);
+    VEC_FREE(&cls);
+    return ok;
 }
 
 /* May a match that starts with f start at pos? (Entity types from the entity planes of the
@@ -622,7 +613,7 @@ static bool first_may(const govner_matcher *m, const alt_first *f, uint32_t pos)
 
 /* Walk the match n from its start to its first consumed element, which must be an entity (its type
  * into *type), then add to f what may follow it, as far as needed. 0: n does not begin so; 1: it
- * does, and what follows may still be empty; 2: it does, and f is complete. */
+ * does, and what follows may still be empty; 2: it does, and f is complete; -1: out of memory. */
 static int lead_entity(const govner_ruleset *rs, const pnode *n, uint32_t *type, alt_first *f) {
     switch (n->kind) {
     case P_ENT:
@@ -636,14 +627,17 @@ static int lead_entity(const govner_ruleset *rs, const pnode *n, uint32_t *type,
             const pnode *k = n->kids[i];
             if (k->kind == P_LOOK || k->kind == P_LOOKBEHIND || k->kind == P_BOL || k->kind == P_EOL)
                 continue; /* zero width, before the entity */
-            if (!(state = lead_entity(rs, k, type, f)))
-                return 0;
+            if ((state = lead_entity(rs, k, type, f)) <= 0)
+                return state;
         }
         if (!state)
             return 0;
-        for (; i < n->n_kids && state == 1; i++)
-            if (!first_of(rs, n->kids[i], f))
+        for (; i < n->n_kids && state == 1; i++) {
+            if (!first_bits(rs, n->kids[i], f))
+                return -1;
+            if (!node_nullable(n->kids[i]))
                 state = 2;
+        }
         return state;
     }
     default:
@@ -659,7 +653,9 @@ static bool prepare_alt_first(govner_ruleset *rs, pnode *n) {
     bool told = false;
     for (int i = 0; i < n->n_kids; i++) {
         first[i] = (alt_first){{{0}}, 0, 0, false};
-        if (first_of(rs, n->kids[i], &first[i]))
+        if (!first_bits(rs, n->kids[i], &first[i]))
+            return false;
+        if (node_nullable(n->kids[i]))
             first[i].any = true; /* it may match nothing: it may be tried anywhere */
         told |= !first[i].any;
     }
@@ -1351,7 +1347,10 @@ bool pattern_prepare(govner_ruleset *rs) {
             alt_first f = {{{0}}, 0, 0, false};
             uint32_t type = 0;
             ru->lead_rest = NULL;
-            if (lead_entity(rs, ru->body, &type, &f) == 2 && !f.any) {
+            int lead = lead_entity(rs, ru->body, &type, &f);
+            if (lead < 0)
+                return false;
+            if (lead == 2 && !f.any) {
                 if (!(ru->lead_rest = arena_alloc(&rs->mem, sizeof f)))
                     return false;
                 *ru->lead_rest = f;

@@ -808,22 +808,22 @@ static govner_status parse_pattern(pparse *pp, token *t, token *end, pnode **out
     return st;
 }
 
-static bool nullable(const pnode *n) {
+bool node_nullable(const pnode *n) {
     switch (n->kind) {
     case P_SEQ:
         for (int i = 0; i < n->n_kids; i++)
-            if (!nullable(n->kids[i]))
+            if (!node_nullable(n->kids[i]))
                 return false;
         return true;
     case P_ALT:
         for (int i = 0; i < n->n_kids; i++)
-            if (nullable(n->kids[i]))
+            if (node_nullable(n->kids[i]))
                 return true;
         return false;
     case P_REP:
-        return n->min == 0 || nullable(n->kids[0]);
+        return n->min == 0 || node_nullable(n->kids[0]);
     case P_CAP:
-        return nullable(n->kids[0]);
+        return node_nullable(n->kids[0]);
     case P_BOL: case P_EOL: case P_LOOK: case P_LOOKBEHIND:
         return true;
     default:
@@ -831,12 +831,7 @@ static bool nullable(const pnode *n) {
     }
 }
 
-/* Collect the lexicons and entity types a match must start with; false when it could start with
- * anything else (a regex, an empty match), in which case every position is tried. */
-static bool first_set(const govner_ruleset *rs, const pnode *n, u32_vec *lex, u32_vec *ent, u32_vec *cls,
-                      bool *ok);
-
-/* The mirror of first_set, for left contexts matched backwards: what a match must end with. BOL
+/* The mirror of node_first_set (ruleset.h), for left contexts matched backwards: what a match must end with. BOL
  * cannot be told apart by the sets and makes the context unanchored. */
 static bool last_set(const govner_ruleset *rs, const pnode *n, u32_vec *lex, u32_vec *ent, u32_vec *cls,
                      bool *ok) {
@@ -845,7 +840,7 @@ static bool last_set(const govner_ruleset *rs, const pnode *n, u32_vec *lex, u32
         for (int i = n->n_kids - 1; i >= 0; i--) {
             if (!last_set(rs, n->kids[i], lex, ent, cls, ok))
                 return false;
-            if (!nullable(n->kids[i]))
+            if (!node_nullable(n->kids[i]))
                 return true;
         }
         return true; /* every element may match empty: nullable, what comes before decides */
@@ -861,12 +856,11 @@ static bool last_set(const govner_ruleset *rs, const pnode *n, u32_vec *lex, u32
     case P_BOL:
         return false;
     default:
-        return first_set(rs, n, lex, ent, cls, ok);
+        return node_first_set(rs, n, lex, ent, cls, ok);
     }
 }
 
-static bool first_set(const govner_ruleset *rs, const pnode *n, u32_vec *lex, u32_vec *ent, u32_vec *cls,
-                      bool *ok) {
+bool node_first_set(const govner_ruleset *rs, const pnode *n, u32_vec *lex, u32_vec *ent, u32_vec *cls, bool *ok) {
     switch (n->kind) {
     case P_REGEX:
         if (!rs->regexes.items[n->id].is_class)
@@ -887,13 +881,13 @@ static bool first_set(const govner_ruleset *rs, const pnode *n, u32_vec *lex, u3
         int i = 0;
         for (; i < n->n_kids; i++) {
             const pnode *k = n->kids[i];
-            if (!look && k->kind == P_LOOK && !k->neg && !nullable(k->kids[0])) {
+            if (!look && k->kind == P_LOOK && !k->neg && !node_nullable(k->kids[0])) {
                 look = k->kids[0];
                 n_lex = lex->len, n_ent = ent->len, n_cls = cls->len;
             }
-            if (!first_set(rs, k, lex, ent, cls, ok))
+            if (!node_first_set(rs, k, lex, ent, cls, ok))
                 break;
-            if (!nullable(k))
+            if (!node_nullable(k))
                 return true;
         }
         /* Every element may match empty (lookarounds, optional parts): the sequence is nullable,
@@ -903,17 +897,17 @@ static bool first_set(const govner_ruleset *rs, const pnode *n, u32_vec *lex, u3
         if (!look)
             return false;
         lex->len = n_lex, ent->len = n_ent, cls->len = n_cls;
-        return first_set(rs, look, lex, ent, cls, ok);
+        return node_first_set(rs, look, lex, ent, cls, ok);
     }
     case P_ALT:
         for (int i = 0; i < n->n_kids; i++)
-            if (!first_set(rs, n->kids[i], lex, ent, cls, ok))
+            if (!node_first_set(rs, n->kids[i], lex, ent, cls, ok))
                 return false;
         return true;
     case P_REP: /* when it may repeat zero times, the caller goes on to what follows */
-        return n->max != 0 && first_set(rs, n->kids[0], lex, ent, cls, ok);
+        return n->max != 0 && node_first_set(rs, n->kids[0], lex, ent, cls, ok);
     case P_CAP:
-        return first_set(rs, n->kids[0], lex, ent, cls, ok);
+        return node_first_set(rs, n->kids[0], lex, ent, cls, ok);
     case P_LOOK: case P_LOOKBEHIND: case P_BOL: case P_EOL:
         return true; /* zero width: adds nothing, and is nullable, so what follows decides */
     default:
@@ -1072,7 +1066,7 @@ static bool outranks(const govner_ruleset *rs, const req_found *q, const req_fou
 static void offer_requirement(const govner_ruleset *rs, const pnode *what, bool look, int lo, len_bound hi,
                               req_found *best, bool *ok) {
     req_found q = {.lo = lo, .hi = hi};
-    if (first_set(rs, what, &q.lex, &q.ent, &q.cls, ok) && !nullable(what)) {
+    if (node_first_set(rs, what, &q.lex, &q.ent, &q.cls, ok) && !node_nullable(what)) {
         q.rank = req_rank(&q, !look && bound_zero(&hi));
         if (outranks(rs, &q, best)) {
             req_clear(best);
@@ -1526,7 +1520,7 @@ static govner_status compile_rule(parser *p) {
     /* Anchor on the match clause (left contexts are zero-width and do not move the start). */
     u32_vec alex = {0}, aent = {0}, acls = {0};
     bool ok = true;
-    r.anywhere = nullable(body) || !first_set(p->rs, body, &alex, &aent, &acls, &ok) ||
+    r.anywhere = node_nullable(body) || !node_first_set(p->rs, body, &alex, &aent, &acls, &ok) ||
                  alex.len + aent.len + acls.len == 0;
     if (!ok) {
         st = nomem(p);
@@ -1561,7 +1555,7 @@ static govner_status compile_rule(parser *p) {
         for (int a = 0; a < n_alts && good; a++) {
             if (alts[a]->kind == P_BOL)
                 bol = true;
-            else if (nullable(alts[a]) || !last_set(p->rs, alts[a], &llex, &lent, &lcls, &ok))
+            else if (node_nullable(alts[a]) || !last_set(p->rs, alts[a], &llex, &lent, &lcls, &ok))
                 good = false;
         }
         if (!ok) {

@@ -414,6 +414,13 @@ static inline int32_t single_index(const struct govner_ruleset *rs, uint32_t cp)
 /* Parse and compile the rules at `path` into `rs` (rules.c). */
 govner_status rules_load(govner_ruleset *rs, const char *path, govner_error *err);
 
+/* rules.c: may n match nothing (contexts, optional parts)? */
+bool node_nullable(const pnode *n);
+/* rules.c: collect the lexicons, entity types and classes a forward match of n must start with
+ * (ids; *ok false when out of memory); false when it could start with anything else (a regex, an
+ * empty match). A nullable n adds what it may start with, and what follows it decides the rest. */
+bool node_first_set(const govner_ruleset *rs, const pnode *n, u32_vec *lex, u32_vec *ent, u32_vec *cls, bool *ok);
+
 /* Load a lexicon file, or one inline entry, into lexicon `lex` (lexicon.c). */
 govner_status lexicon_load_file(govner_ruleset *rs, uint32_t lex, const char *path, govner_error *err);
 govner_status lexicon_add_line(govner_ruleset *rs, uint32_t lex, const char *line, size_t len,
