@@ -49,6 +49,7 @@ typedef struct {
     uint32_t planes;
 } cp_info;
 #define CP_PLANE_NEXT 0x8000u /* in a cp_planes entry: the plane is set one position on */
+#define CP_PLANES_MAX (GOVNER_CLASS_BITS + 2 * ANCHOR_BITS) /* entries of one code point at most */
 
 struct govner_matcher {
     const govner_ruleset *rs;
@@ -128,6 +129,11 @@ struct govner_matcher {
 static inline bool plane_dense(const struct govner_matcher *m, uint32_t p) {
     return m->dense && (m->dense[p >> 6] >> (p & 63)) & 1;
 }
+/* pattern.c: the static planes a code point of class bits `cls` and one-character entry number
+ * `single` sets (its classes and its entries' starts where it stands, their ends one on:
+ * CP_PLANE_NEXT), but for the planes the matcher fills whole (dense), into out (room for
+ * CP_PLANES_MAX); their number. */
+uint32_t cp_plane_entries(const struct govner_matcher *m, uint64_t cls, int32_t single, uint16_t *out);
 /* pattern.c: choose the dense planes from the counts (matcher.dense) and make the characters'
  * plane lists again without them. False when out of memory (nothing is dense then). */
 bool pattern_choose_dense(struct govner_matcher *m);

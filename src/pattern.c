@@ -147,31 +147,39 @@ uint64_t pattern_class_bits_slow(govner_matcher *m, uint32_t cp) {
     return bits;
 }
 
-/* Append to m->cp_planes the list of the static planes that the code point of ci sets (its
- * classes and its one-character entries' starts where it stands, their ends one on), but for the
- * planes the matcher fills whole; its place and length into ci. False when out of memory. */
-static bool cp_plane_list(govner_matcher *m, cp_info *ci) {
+uint32_t cp_plane_entries(const govner_matcher *m, uint64_t cls, int32_t single, uint16_t *out) {
     const govner_ruleset *rs = m->rs;
-    size_t at = m->cp_planes.len;
-    int32_t k = ci->single;
-    bool ok = true;
-    for (uint64_t c = ci->cls & rs->plane_class_used; c && ok; c &= c - 1) {
+    uint32_t n = 0;
+    for (uint64_t c = cls & rs->plane_class_used; c; c &= c - 1) {
         uint32_t p = (uint32_t)rs->class_plane[__builtin_ctzll(c)];
-        ok = plane_dense(m, p) || VEC_PUSH(&m->cp_planes, (uint16_t)p);
+        if (!plane_dense(m, p))
+            out[n++] = (uint16_t)p;
     }
-    for (int w = 0; k >= 0 && w < ANCHOR_WORDS; w++) {
-        for (uint64_t b = rs->single_start_bits[k].w[w] & rs->plane_start_used.w[w]; b && ok; b &= b - 1) {
+    for (int w = 0; single >= 0 && w < ANCHOR_WORDS; w++) {
+        for (uint64_t b = rs->single_start_bits[single].w[w] & rs->plane_start_used.w[w]; b; b &= b - 1) {
             uint32_t p = (uint32_t)rs->start_plane[w * 64 + __builtin_ctzll(b)];
-            ok = plane_dense(m, p) || VEC_PUSH(&m->cp_planes, (uint16_t)p);
+            if (!plane_dense(m, p))
+                out[n++] = (uint16_t)p;
         }
-        for (uint64_t b = rs->single_end_bits[k].w[w] & rs->plane_end_used.w[w]; b && ok; b &= b - 1) {
+        for (uint64_t b = rs->single_end_bits[single].w[w] & rs->plane_end_used.w[w]; b; b &= b - 1) {
             uint32_t p = (uint32_t)rs->end_plane[w * 64 + __builtin_ctzll(b)];
-            ok = plane_dense(m, p) || VEC_PUSH(&m->cp_planes, (uint16_t)(p | CP_PLANE_NEXT));
+            if (!plane_dense(m, p))
+                out[n++] = (uint16_t)(p | CP_PLANE_NEXT);
         }
     }
+    return n;
+}
+
+/* Append to m->cp_planes the list of the static planes the code point of ci sets
+ * (cp_plane_entries); its place and length into ci. False when out of memory. */
+static bool cp_plane_list(govner_matcher *m, cp_info *ci) {
+    size_t at = m->cp_planes.len;
+    if (!VEC_RESERVE(&m->cp_planes, CP_PLANES_MAX))
+        return false;
+    m->cp_planes.len += cp_plane_entries(m, ci->cls, ci->single, m->cp_planes.items + at);
     ci->plane_at = (uint32_t)at;
     ci->planes = (uint32_t)(m->cp_planes.len - at);
-    return ok;
+    return true;
 }
 
 bool pattern_choose_dense(govner_matcher *m) {

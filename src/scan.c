@@ -126,15 +126,9 @@ static void fill_planes(govner_matcher *m, uint32_t n) {
             live += m->plist_len[i] > 0;
             continue;
         }
-        for (uint64_t c = m->cls[i] & rs->plane_class_used; c; c &= c - 1)
-            plane_bit(planes, words, (uint32_t)rs->class_plane[__builtin_ctzll(c)], i);
-        int32_t k = m->cpidx[i];
-        for (int w = 0; k >= 0 && w < ANCHOR_WORDS; w++) {
-            for (uint64_t b = rs->single_start_bits[k].w[w] & rs->plane_start_used.w[w]; b; b &= b - 1)
-                plane_bit(planes, words, (uint32_t)rs->start_plane[w * 64 + __builtin_ctzll(b)], i);
-            for (uint64_t b = rs->single_end_bits[k].w[w] & rs->plane_end_used.w[w]; b; b &= b - 1)
-                plane_bit(planes, words, (uint32_t)rs->end_plane[w * 64 + __builtin_ctzll(b)], i + 1);
-        }
+        uint16_t e[CP_PLANES_MAX]; /* no list (past the BMP, or out of memory): made here */
+        for (uint32_t j = 0, ne = cp_plane_entries(m, m->cls[i], m->cpidx[i], e); j < ne; j++)
+            plane_bit(planes, words, e[j] & ~CP_PLANE_NEXT, i + (e[j] >> 15));
     }
     for (uint32_t r = 0; live; r++) {
         uint32_t next = 0;
