@@ -941,10 +941,8 @@ static void filter_plane(int pass, int16_t *plane, uint16_t *list, int *n) {
  * planes the filters have (prepare_filters, pass 0): one more plane costs every position of every
  * document, more than the tries it saves. */
 static int leaf_plane(const govner_ruleset *rs, const pnode *n, bool end) {
-    if (n->kind == P_LEX && !rs->lexicons.items[n->id].exact) {
-        anchor_set bit = end ? rs->lex_end_bit[n->id] : rs->lex_start_bit[n->id];
-        return anchor_any(bit) ? (end ? rs->end_plane : rs->start_plane)[first_bit(bit)] : -1;
-    }
+    if (n->kind == P_LEX && !rs->lexicons.items[n->id].exact)
+        return (end ? rs->lex_end_plane : rs->lex_start_plane)[n->id];
     if (n->kind == P_REGEX && rs->regexes.items[n->id].is_class && rs->regexes.items[n->id].class_slot < GOVNER_CLASS_BITS)
         return rs->class_plane[rs->regexes.items[n->id].class_slot];
     if (n->kind == P_ENT && !end)
@@ -1207,6 +1205,16 @@ static bool prepare_filters(govner_ruleset *rs) {
         memset(rs->type_plane_set, 0, sizeof rs->type_plane_set);
         for (uint32_t i = rs->planes_static; i < rs->n_planes && i < 64 * PLANE_SET_WORDS; i++)
             rs->type_plane_set[i >> 6] |= 1ull << (i & 63);
+        /* Each lexicon's planes, for the scan's hits and the second pass's needs (leaf_plane). */
+        size_t n_lex = rs->lexicons.len + 1;
+        rs->lex_start_plane = arena_alloc(&rs->mem, n_lex * sizeof *rs->lex_start_plane);
+        rs->lex_end_plane = arena_alloc(&rs->mem, n_lex * sizeof *rs->lex_end_plane);
+        if (!rs->lex_start_plane || !rs->lex_end_plane)
+            return false;
+        for (size_t l = 0; l < n_lex; l++) {
+            rs->lex_start_plane[l] = anchor_any(rs->lex_start_bit[l]) ? rs->start_plane[first_bit(rs->lex_start_bit[l])] : -1;
+            rs->lex_end_plane[l] = anchor_any(rs->lex_end_bit[l]) ? rs->end_plane[first_bit(rs->lex_end_bit[l])] : -1;
+        }
     }
     /* The planes filters need exact: those of left filters and of negative fixed needs. */
     size_t exact_words = rs->planes_static / 64 + 1;
@@ -1226,15 +1234,6 @@ static bool prepare_filters(govner_ruleset *rs) {
                     EXACT(f->fixed[i].plane);
         }
 #undef EXACT
-    size_t n_lex = rs->lexicons.len + 1;
-    rs->lex_start_plane = arena_alloc(&rs->mem, n_lex * sizeof *rs->lex_start_plane);
-    rs->lex_end_plane = arena_alloc(&rs->mem, n_lex * sizeof *rs->lex_end_plane);
-    if (!rs->lex_start_plane || !rs->lex_end_plane)
-        return false;
-    for (size_t l = 0; l < n_lex; l++) {
-        rs->lex_start_plane[l] = anchor_any(rs->lex_start_bit[l]) ? rs->start_plane[first_bit(rs->lex_start_bit[l])] : -1;
-        rs->lex_end_plane[l] = anchor_any(rs->lex_end_bit[l]) ? rs->end_plane[first_bit(rs->lex_end_bit[l])] : -1;
-    }
     return prepare_plane_rules(rs);
 }
 

@@ -369,7 +369,8 @@ struct govner_ruleset {
      * a lexicon: its bits say where its entries start and end, and the length gives the other
      * end (word2: half of all hits). Its trail items name lexicon.any_entry. */
     uint8_t *lex_fixed;
-    /* Per lexicon: the plane of its start bit and of its end bit, or -1 (prepare_filters). */
+    /* Per lexicon: the plane of its start bit and of its end bit, or -1 (prepare_filters, once the
+     * planes are numbered). */
     int16_t *lex_start_plane, *lex_end_plane;
     anchor_set *single_start_bits, *single_end_bits;
     /* Bit planes (pattern_prepare): the plane of each anchor bit, end bit and class slot that a
