@@ -434,16 +434,12 @@ static int code_affinity(const char *c, size_t c_len, const char *ev) {
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
 
-static const char **one_value(govner_matcher *m, const char *s, size_t n) {
-    const char **v = arena_alloc(&m->mem, sizeof *v);
-    if (v && !(v[0] = arena_strndup(&m->mem, s, n)))
-        return NULL;
+/* s, a copy in the document arena (NULL: out of memory), as the values of a one-value attribute. */
+static const char **one_value(govner_matcher *m, const char *s) {
+    const char **v = s ? arena_alloc(&m->mem, sizeof *v) : NULL;
+    if (v)
+        v[0] = s;
     return v;
-}
-
-/* The text of entity e, as a one-value attribute. */
-static const char **text_value(govner_matcher *m, const cand *e) {
-    return one_value(m, m->text + m->byte_of[e->start], m->byte_of[e->end] - m->byte_of[e->start]);
 }
 
 /* The item of a `candidates` list ("code[:full],...") that begins at p: its length, and in
@@ -494,7 +490,8 @@ static bool pick_candidate(govner_matcher *m, cand *e, uint32_t a_cand, const ch
                 na[k++] = e->attrs[a];
             has_full |= strcmp(key, "full") == 0;
         }
-        const char **code = one_value(m, best, best_code_len), **pv = one_value(m, prov, 6);
+        const char **code = one_value(m, arena_strndup(&m->mem, best, best_code_len)),
+                   **pv = one_value(m, arena_strndup(&m->mem, prov, 6));
         if (!code || !pv)
             return false;
         na[k++] = (govner_attr){.key = "code", .values = code, .n_values = 1};
@@ -502,8 +499,9 @@ static bool pick_candidate(govner_matcher *m, cand *e, uint32_t a_cand, const ch
         if (!has_full) {
             /* The candidate's full name (伊宁 -> 伊宁市), else the entity's own text. */
             const char **full = best_code_len < best_len
-                                    ? one_value(m, best + best_code_len + 1, best_len - best_code_len - 1)
-                                    : text_value(m, e);
+                                    ? one_value(m, arena_strndup(&m->mem, best + best_code_len + 1,
+                                                                 best_len - best_code_len - 1))
+                                    : one_value(m, doc_strndup(m, e->start, e->end));
             if (!full)
                 return false;
             na[k++] = (govner_attr){.key = "full", .values = full, .n_values = 1};
@@ -647,7 +645,8 @@ static bool refer(govner_matcher *m, const pass *ps) {
             to++;
         if (from == to || span_text_cmp(&sorted[from], &sorted[to - 1]) != 0)
             continue;
-        const char **v = text_value(m, &m->ents.items[sorted[from].ent]);
+        const cand *t = &m->ents.items[sorted[from].ent];
+        const char **v = one_value(m, doc_strndup(m, t->start, t->end));
         ok = v && put_attr(m, e, (govner_attr){.key = "resolved", .values = v, .n_values = 1});
     }
     free(sorted);
