@@ -180,29 +180,12 @@ static bool has_stray_controls(const char *s, size_t n) {
     return false;
 }
 
-bool decode_text_unchecked(char *raw, size_t len, const char *forced, decoded *d) {
-    memset(d, 0, sizeof *d);
-    const char *bom_iconv, *bom_label;
-    if (forced ? strcasecmp(forced, "utf-8") != 0 && strcasecmp(forced, "utf8") != 0
-               : unicode_bom(raw, len, &bom_iconv, &bom_label) != 0)
-        return false;
-    size_t skip = 0; /* as decode_text skips it */
-    if (len >= 3 && memcmp(raw, "\xEF\xBB\xBF", 3) == 0 && (!forced || strcmp(forced, "utf-8") == 0))
-        skip = 3;
-    if (memchr(raw + skip, '\0', len - skip))
-        return false;
-    d->text = raw;
-    d->offset = skip;
-    d->len = len - skip;
-    d->encoding = "utf-8";
-    return true;
-}
-
 /* Valid UTF-8 is taken as UTF-8. Otherwise, text that begins with UTF-16's or UTF-32's byte order
  * mark (what Windows tools save as "Unicode") is converted from it, and text that decodes entirely
  * as GB18030 (a superset of GBK and GB2312, so every older Chinese archive) is converted. Anything
  * else is UTF-8 with bad bytes replaced by U+FFFD. */
-int decode_text(char *raw, size_t len, const char *forced, decoded *d) {
+/* decode_text, and with check_utf8 false decode_text_unchecked. */
+static int decode(char *raw, size_t len, const char *forced, decoded *d, bool check_utf8) {
     memset(d, 0, sizeof *d);
     const char *bom_iconv, *bom_label;
     size_t bom = forced ? 0 : unicode_bom(raw, len, &bom_iconv, &bom_label);
@@ -227,8 +210,16 @@ int decode_text(char *raw, size_t len, const char *forced, decoded *d) {
     if (len >= 3 && memcmp(raw, "\xEF\xBB\xBF", 3) == 0 && (!forced || strcmp(forced, "utf-8") == 0))
         skip = 3;
     if (!forced || strcasecmp(forced, "utf-8") == 0 || strcasecmp(forced, "utf8") == 0) {
-        size_t bad = govner_utf8_check(raw + skip, len - skip);
         const char *nul = memchr(raw + skip, '\0', len - skip);
+        if (!check_utf8 && !nul) { /* taken as it stands: the matcher checks it */
+            d->text = raw;
+            d->offset = skip;
+            d->len = len - skip;
+            d->encoding = "utf-8";
+            d->unchecked = true;
+            return 0;
+        }
+        size_t bad = govner_utf8_check(raw + skip, len - skip);
         if (nul && (size_t)(nul - raw - skip) < bad)
             bad = (size_t)(nul - raw - skip);
         if (bad == len - skip) {
@@ -280,6 +271,12 @@ int decode_text(char *raw, size_t len, const char *forced, decoded *d) {
     d->owned = true;
     d->encoding = forced;
     return 0;
+}
+
+int decode_text(char *raw, size_t len, const char *forced, decoded *d) { return decode(raw, len, forced, d, true); }
+
+int decode_text_unchecked(char *raw, size_t len, const char *forced, decoded *d) {
+    return decode(raw, len, forced, d, false);
 }
 
 void decoded_free(decoded *d) {

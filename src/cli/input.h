@@ -18,6 +18,7 @@ typedef struct {
     const char *encoding;   /* "utf-8", "gb18030" or the forced name */
     size_t n_bad;           /* invalid sequences replaced by U+FFFD */
     size_t first_bad;       /* byte offset of the first one in the raw input */
+    bool unchecked;         /* decode_text_unchecked: taken as UTF-8 without checking it */
 } decoded;
 
 /* Decode raw bytes (kept alive by the caller while d->text may point into them). `forced` is an
@@ -25,12 +26,11 @@ typedef struct {
  * forced encoding) or ENOMEM. */
 int decode_text(char *raw, size_t len, const char *forced, decoded *d);
 
-/* What decode_text gives for valid UTF-8, without checking that it is: when no encoding but UTF-8
- * is asked for and the text has no UTF-16/32 byte order mark and no NUL, d is set to the bytes as
- * they stand (a UTF-8 mark skipped) and true returned. The matcher checks the UTF-8 as it decodes
- * (govner_match fails with GOVNER_ERR_INPUT): then decode_text must be asked, for the conversion
- * or the repair and the warning. False: ask decode_text at once. */
-bool decode_text_unchecked(char *raw, size_t len, const char *forced, decoded *d);
+/* decode_text, but text that would be checked as UTF-8 and holds no NUL is taken as it stands,
+ * unchecked (d->unchecked): the matcher checks the UTF-8 as it decodes (govner_match fails with
+ * GOVNER_ERR_INPUT), and then decode_text must be asked, for the conversion or the repair and the
+ * warning. */
+int decode_text_unchecked(char *raw, size_t len, const char *forced, decoded *d);
 
 /* Does raw begin with UTF-16's or UTF-32's byte order mark? */
 bool has_unicode_bom(const char *raw, size_t len);

@@ -256,7 +256,8 @@ static void process_text_to(govner_matcher *m, char *raw, size_t len, const char
     govner_error err;
     /* Most text is valid UTF-8: matched as it stands (the matcher checks it as it decodes); only
      * when it is not does decode_text convert or repair it, and the match is made again. */
-    if (decode_text_unchecked(raw, len, opt.encoding, &d)) {
+    int e = decode_text_unchecked(raw, len, opt.encoding, &d);
+    if (!e && d.unchecked) {
         if (govner_match(m, d.text + d.offset, d.len, &err) == GOVNER_OK) {
             render_result(m, &d, source, prefix_extra, r, stream);
             decoded_free(&d);
@@ -267,8 +268,8 @@ static void process_text_to(govner_matcher *m, char *raw, size_t len, const char
                 r->error = NULL;
             return;
         }
+        e = decode_text(raw, len, opt.encoding, &d);
     }
-    int e = decode_text(raw, len, opt.encoding, &d);
     if (e) {
         if (asprintf(&r->error, "%s: %s", source,
                      e == EINVAL ? "unknown encoding" : e == EILSEQ ? "not valid in the given encoding" : strerror(e)) < 0)
