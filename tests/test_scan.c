@@ -124,6 +124,15 @@ static uint32_t lexicon_named(const govner_ruleset *rs, const char *name) {
     return 0;
 }
 
+/* The plane of class `name`. */
+static uint32_t class_plane_named(const govner_ruleset *rs, const char *name) {
+    for (uint32_t i = 0; i < rs->regexes.len; i++)
+        if (strcmp(rs->regexes.items[i].name, name) == 0)
+            return (uint32_t)rs->class_plane[rs->regexes.items[i].class_slot];
+    fail_msg("no class %s", name);
+    return 0;
+}
+
 static void test_fixed_length_lexicon_from_bits(void **state) {
     (void)state;
     /* w: all entries of two characters, no attributes: the scan keeps no hits of it, only its
@@ -182,15 +191,8 @@ static void test_dense_planes(void **state) {
     }
     assert_true(m->dense_chosen);
     assert_non_null(m->dense);
-    uint32_t han = 0, hanl = 0;
-    for (size_t i = 0; i < rs->regexes.len; i++) {
-        if (strcmp(rs->regexes.items[i].name, "han") == 0)
-            han = (uint32_t)rs->class_plane[rs->regexes.items[i].class_slot];
-        if (strcmp(rs->regexes.items[i].name, "hanl") == 0)
-            hanl = (uint32_t)rs->class_plane[rs->regexes.items[i].class_slot];
-    }
-    assert_true(plane_dense(m, han));   /* rule h starts with it, at 12 of 15 positions */
-    assert_false(plane_dense(m, hanl)); /* as dense, but rule d's left filter needs it exact */
+    assert_true(plane_dense(m, class_plane_named(rs, "han")));   /* rule h starts with it, at 12 of 15 positions */
+    assert_false(plane_dense(m, class_plane_named(rs, "hanl"))); /* as dense, but rule d's left filter needs it exact */
     govner_matcher_free(m);
     govner_ruleset_free(rs);
 }
