@@ -199,7 +199,7 @@ govner_status scan_document(govner_matcher *m, govner_error *err) {
         m->cps[n] = cp;
         const cp_info *ci = cp_known(m, cp);
         if (!ci) { /* the first time the matcher meets it: its classes, then known (but past the BMP) */
-            m->cls[n] = pattern_class_bits(m, cp);
+            m->cls[n] = pattern_class_bits_slow(m, cp);
             ci = cp_known(m, cp);
         }
         if (ci) {
