@@ -1,6 +1,7 @@
 /* arena.c - bump allocator: a list of blocks, newest first. */
 #include "arena.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +66,11 @@ void *arena_alloc(arena *a, size_t size) {
     void *p = b->data + b->used;
     b->used += size;
     return p;
+}
+
+void *arena_alloc_aligned(arena *a, size_t size, size_t align) {
+    unsigned char *p = arena_alloc(a, size + align - 16);
+    return p ? p + (-(uintptr_t)p & (align - 1)) : NULL;
 }
 
 char *arena_strndup(arena *a, const char *s, size_t n) {

@@ -18,6 +18,8 @@ void arena_release(arena *a);
 void arena_reset(arena *a);
 /* Zeroed? No: uninitialised, aligned to 16. NULL when out of memory. */
 void *arena_alloc(arena *a, size_t size);
+/* The same, aligned to `align` (a power of two, 16 or more): up to align - 16 bytes are skipped. */
+void *arena_alloc_aligned(arena *a, size_t size, size_t align);
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_strdup(arena *a, const char *s);
 

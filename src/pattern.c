@@ -365,10 +365,10 @@ static bool quick_elem(govner_matcher *m, const pnode *e, uint32_t pos, bool bac
 #define REST(p) quick_rest(m, k, (p), backward)
     switch (e->kind) {
     case P_ALT:
-        if (e->alt_bitted && !k) { /* one test of the kids' bits */
+        if (e->alt && !k) { /* one test of the kids' bits */
             if (backward)
-                return pos > 0 && (anchor_meet(m->end_bits[pos], e->alt_end_bits) || (m->cls[pos - 1] & e->alt_class_bits));
-            return pos < m->n && (anchor_meet(m->start_bits[pos], e->alt_start_bits) || (m->cls[pos] & e->alt_class_bits));
+                return pos > 0 && (anchor_meet(m->end_bits[pos], e->alt->end) || (m->cls[pos - 1] & e->alt->cls));
+            return pos < m->n && (anchor_meet(m->start_bits[pos], e->alt->start) || (m->cls[pos] & e->alt->cls));
         }
         for (int a = 0; a < e->n_kids; a++)
             if (quick_elem(m, e->kids[a], pos, backward, k))
@@ -539,10 +539,10 @@ static bool compile_tests(const govner_ruleset *rs, const pnode *n, bool backwar
                 return false;
         return true;
     case P_ALT: /* the one test of its kids' bits (mark_quick), when nothing follows */
-        if (!n->alt_bitted || !last)
+        if (!n->alt || !last)
             return false;
-        t[(*nt)++] = (bit_test){(int16_t)*off, backward ? BT_ALT_END : BT_ALT_START, false, 0, n->alt_class_bits,
-                                backward ? n->alt_end_bits : n->alt_start_bits};
+        t[(*nt)++] = (bit_test){(int16_t)*off, backward ? BT_ALT_END : BT_ALT_START, false, 0, n->alt->cls,
+                                backward ? n->alt->end : n->alt->start};
         return true;
     case P_BOL:
     case P_EOL:
@@ -653,6 +653,31 @@ static int lead_entity(const govner_ruleset *rs, const pnode *n, uint32_t *type,
     }
 }
 
+/* pnode.alt of alternative n: the union of its kids' bits when each kid is a lexicon with anchor
+ * bits or a class with a class bit, else NULL. */
+static bool prepare_alt_bits(govner_ruleset *rs, pnode *n) {
+    alt_bits b = {0, {{0}}, {{0}}};
+    for (int i = 0; i < n->n_kids; i++) {
+        const pnode *c = n->kids[i];
+        if (c->kind == P_LEX && anchor_any(rs->lex_start_bit[c->id]) && anchor_any(rs->lex_end_bit[c->id])) {
+            anchor_join(&b.start, rs->lex_start_bit[c->id]);
+            anchor_join(&b.end, rs->lex_end_bit[c->id]);
+        } else if (c->kind == P_REGEX && rs->regexes.items[c->id].is_class &&
+                   rs->regexes.items[c->id].class_slot < GOVNER_CLASS_BITS) {
+            b.cls |= 1ull << rs->regexes.items[c->id].class_slot;
+        } else {
+            n->alt = NULL;
+            return true;
+        }
+    }
+    alt_bits *a = n->alt;
+    if (!a && !(a = arena_alloc(&rs->mem, sizeof *a)))
+        return false;
+    *a = b;
+    n->alt = a;
+    return true;
+}
+
 /* What each kid of alternative n may start with (pnode.first), when one of them can be told. */
 static bool prepare_alt_first(govner_ruleset *rs, pnode *n) {
     alt_first *first = arena_alloc(&rs->mem, (size_t)n->n_kids * sizeof *first);
@@ -687,21 +712,8 @@ static bool mark_quick(govner_ruleset *rs, pnode *n) {
         if (!prepare_alt_first(rs, n))
             return false;
         n->quick = kids;
-        n->alt_bitted = true;
-        n->alt_class_bits = 0;
-        n->alt_start_bits = n->alt_end_bits = (anchor_set){{0}};
-        for (int i = 0; i < n->n_kids && n->alt_bitted; i++) {
-            const pnode *c = n->kids[i];
-            if (c->kind == P_LEX && anchor_any(rs->lex_start_bit[c->id]) && anchor_any(rs->lex_end_bit[c->id])) {
-                anchor_join(&n->alt_start_bits, rs->lex_start_bit[c->id]);
-                anchor_join(&n->alt_end_bits, rs->lex_end_bit[c->id]);
-            } else if (c->kind == P_REGEX && rs->regexes.items[c->id].is_class &&
-                       rs->regexes.items[c->id].class_slot < GOVNER_CLASS_BITS) {
-                n->alt_class_bits |= 1ull << rs->regexes.items[c->id].class_slot;
-            } else {
-                n->alt_bitted = false;
-            }
-        }
+        if (!prepare_alt_bits(rs, n))
+            return false;
         break;
     case P_CAP:
         n->quick = kids;

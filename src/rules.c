@@ -441,8 +441,10 @@ typedef struct {
  * them. */
 #define MAX_NESTING 64
 
+_Static_assert(sizeof(pnode) <= 64, "the matcher reads a pattern node from one cache line");
+
 static pnode *new_node(parser *p, pnode_kind kind, int n_kids) {
-    pnode *n = arena_alloc(&p->rs->mem, sizeof *n);
+    pnode *n = arena_alloc_aligned(&p->rs->mem, sizeof *n, 64); /* one cache line (ruleset.h) */
     if (!n)
         return NULL;
     memset(n, 0, sizeof *n);

@@ -121,6 +121,14 @@ typedef struct alt_first {
     bool any;
 } alt_first;
 
+/* The union of the bits of an alternative's kids when each is a lexicon with anchor bits or a class
+ * with a class bit (pattern_prepare), to answer the alternative with one test. */
+typedef struct alt_bits {
+    uint64_t cls;
+    anchor_set start, end;
+} alt_bits;
+
+/* The fields the matcher reads at every step come first: with the rest they fill one 64-byte line. */
 typedef struct pnode {
     pnode_kind kind;
     bool neg;               /* P_LOOK/P_LOOKBEHIND: negative */
@@ -131,23 +139,19 @@ typedef struct pnode {
     bool guard;             /* pattern_prepare: a context whose body is quick */
     bool proven;            /* pattern_prepare: a rule's left context that its filter decides
                              * exactly (rule.left_exact): the matcher need not ask again */
-    /* P_ALT whose kids are each a lexicon with anchor bits or a class with a class bit
-     * (alt_bitted): the union of their bits, to answer the alternative with one test. */
-    bool alt_bitted;
-    uint64_t alt_class_bits;
-    anchor_set alt_start_bits, alt_end_bits;
+    int n_kids;
     int min, max;           /* P_REP; max < 0 means unbounded */
     uint32_t id;            /* lexicon, entity type, regex or capture index */
+    int n_tests;
+    struct pnode **kids;
     /* P_LOOK, P_LOOKBEHIND (pattern_prepare): the body as bit tests that must all hold, when it
      * is leaves at fixed offsets (`<!(&@word2 %han)`: a word2 entry starts one character back,
      * whose character is Han); n_tests 0 otherwise. */
     bit_test *tests;
-    int n_tests;
     /* P_ALT (pattern_prepare): per kid, what a forward match of it may start with, so that a kid
      * that cannot start at a position is not tried there; NULL when no kid can be told. */
     struct alt_first *first;
-    struct pnode **kids;
-    int n_kids;
+    alt_bits *alt;          /* P_ALT (pattern_prepare): its kids' bits, or NULL */
 } pnode;
 
 /* A piece of an attribute template: literal text, or (text NULL) the text of capture `cap`. */
