@@ -176,6 +176,8 @@ void govner_matcher_free(govner_matcher *m) {
     VEC_FREE(&m->trail);
     VEC_FREE(&m->occupied);
     VEC_FREE(&m->owner);
+    VEC_FREE(&m->sort_idx);
+    VEC_FREE(&m->sort_tmp);
     VEC_FREE(&m->out);
     arena_release(&m->mem);
     free(m);

@@ -118,6 +118,8 @@ struct govner_matcher {
 
     VEC(uint8_t) occupied;  /* resolve.c scratch: one byte per code point and layer */
     VEC(uint32_t) owner;    /* resolve.c scratch: the entity covering each code point, per layer */
+    VEC(uint32_t) sort_idx; /* resolve.c scratch: the merge sort's two index arrays */
+    VEC(cand) sort_tmp;     /* resolve.c scratch: the candidates in sorted order */
     VEC(govner_entity) out;
 };
 
