@@ -116,7 +116,7 @@ struct govner_matcher {
     bool profile;           /* count the work of each rule in prof (govner_matcher_set_profile) */
     govner_rule_profile *prof; /* rs->n_rules counters, by rule.id; NULL until profiling is asked */
 
-    VEC(uint8_t) occupied;  /* resolve.c scratch: one byte per code point and layer */
+    VEC(uint8_t) occupied;  /* resolve.c scratch: a byte per code point and layer, or per item */
     VEC(uint32_t) owner;    /* resolve.c scratch: the entity covering each code point, per layer */
     VEC(uint32_t) sort_idx; /* resolve.c scratch: the merge sort's two index arrays */
     VEC(cand) sort_tmp;     /* resolve.c scratch: the candidates in sorted order */

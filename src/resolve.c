@@ -59,28 +59,14 @@ static bool fits_earlier(const govner_matcher *m, const uint32_t *owner, const c
     return true;
 }
 
-static bool drop_misfits(govner_matcher *m) {
-    const govner_ruleset *rs = m->rs;
-    if (m->ents.len == 0 || m->cands.len == 0)
-        return true;
-    size_t need = (size_t)m->n * rs->layers.len;
-    m->owner.len = 0;
-    if (!VEC_RESERVE(&m->owner, need ? need : 1))
-        return false;
-    uint32_t *owner = m->owner.items;
-    memset(owner, 0, need * sizeof *owner);
-    for (size_t i = 0; i < m->ents.len; i++) {
-        const cand *e = &m->ents.items[i];
-        uint32_t *own = owner + (size_t)rs->types.items[e->type].layer * m->n;
-        for (uint32_t p = e->start; p < e->end; p++)
-            own[p] = (uint32_t)i + 1;
-    }
+/* Drop the candidates that do not fit the entities kept so far (fits_earlier), with m->owner made
+ * from those entities (build_owner). */
+static void drop_misfits(govner_matcher *m) {
     size_t kept = 0;
     for (size_t i = 0; i < m->cands.len; i++)
-        if (fits_earlier(m, owner, &m->cands.items[i]))
+        if (fits_earlier(m, m->owner.items, &m->cands.items[i]))
             m->cands.items[kept++] = m->cands.items[i];
     m->cands.len = kept;
-    return true;
 }
 
 /* Sort c[0..n) by less, a total order (so any algorithm gives the same result): by insertion for
@@ -136,28 +122,20 @@ static bool drop_misfits(govner_matcher *m) {
 DEFINE_SORT(sort_by_rank, rank_less)
 DEFINE_SORT(sort_by_pos, pos_less)
 
-bool resolve(govner_matcher *m) {
+/* Every candidate and entity kept, ranked together, best first (the policy as stated above). */
+static bool resolve_all(govner_matcher *m) {
     const govner_ruleset *rs = m->rs;
-    if (m->cands.len == 0 && m->ents_indexed)
-        return true; /* nothing new: the kept entities and their indexes stand */
-    m->ents_indexed = true;
-    if (!drop_misfits(m))
-        return false;
     if (!VEC_RESERVE(&m->ents, m->cands.len))
         return false;
     if (m->cands.len)
         memcpy(m->ents.items + m->ents.len, m->cands.items, m->cands.len * sizeof *m->cands.items);
     m->ents.len += m->cands.len;
     m->cands.len = 0;
-
-    size_t n_layers = rs->layers.len;
-    size_t need = (size_t)m->n * n_layers;
+    size_t need = (size_t)m->n * rs->layers.len;
     m->occupied.len = 0;
-    if (!VEC_RESERVE(&m->occupied, need))
+    if (!VEC_RESERVE(&m->occupied, need ? need : 1))
         return false;
-    if (need)
-        memset(m->occupied.items, 0, need);
-
+    memset(m->occupied.items, 0, need);
     if (!sort_by_rank(m, m->ents.items, m->ents.len))
         return false;
     size_t kept = 0;
@@ -173,14 +151,119 @@ bool resolve(govner_matcher *m) {
         m->ents.items[kept++] = c;
     }
     m->ents.len = kept;
+    return sort_by_pos(m, m->ents.items, m->ents.len);
+}
+
+/* The same result without ranking the entities kept so far, when they do not overlap within a
+ * layer (as resolve leaves them; a document pass could change that: then resolve_all). Entities
+ * that do not overlap never decide between themselves, so only the new candidates are ranked; each
+ * is kept when the live items it overlaps in its layer (entities kept so far, candidates kept
+ * before it) all rank below it, and it ends those it overlaps: they are entities kept so far
+ * (a candidate kept before it ranks above it), and in the ranking of all together they come after
+ * it, where they would meet it kept. m->owner holds, per layer and position, 1 + the item there
+ * (entities 0 .. n_old - 1, then candidates), as build_owner made it. False when out of memory. */
+static bool resolve_new(govner_matcher *m) {
+    const govner_ruleset *rs = m->rs;
+    size_t n_old = m->ents.len, n_new = m->cands.len;
+    uint32_t *owner = m->owner.items;
+    if (!sort_by_rank(m, m->cands.items, n_new))
+        return false;
+    m->occupied.len = 0; /* here: whether each item is live */
+    if (!VEC_RESERVE(&m->occupied, n_old + n_new + 1))
+        return false;
+    uint8_t *live = m->occupied.items;
+    memset(live, 1, n_old);
+    memset(live + n_old, 0, n_new);
+    for (size_t i = 0; i < n_new; i++) {
+        const cand *c = &m->cands.items[i];
+        uint32_t *own = owner + (size_t)rs->types.items[c->type].layer * m->n;
+        bool keep = true;
+        for (uint32_t p = c->start; p < c->end && keep; p++) {
+            uint32_t o = own[p];
+            if (!o || !live[o - 1])
+                continue;
+            const cand *x = o - 1 < n_old ? &m->ents.items[o - 1] : &m->cands.items[o - 1 - n_old];
+            keep = !rank_less(x, c);
+        }
+        if (!keep)
+            continue;
+        for (uint32_t p = c->start; p < c->end; p++) {
+            if (own[p])
+                live[own[p] - 1] = 0;
+            own[p] = (uint32_t)(n_old + i + 1);
+        }
+        live[n_old + i] = 1;
+    }
+    /* The live ones in text order: the entities' (in text order when resolve left them so), then
+     * the candidates', merged. */
+    size_t a = 0, b = 0;
+    for (size_t i = 0; i < n_old; i++)
+        if (live[i])
+            m->ents.items[a++] = m->ents.items[i];
+    for (size_t i = 0; i < n_new; i++)
+        if (live[n_old + i])
+            m->cands.items[b++] = m->cands.items[i];
+    bool in_order = true;
+    for (size_t i = 1; i < a && in_order; i++)
+        in_order = pos_less(&m->ents.items[i - 1], &m->ents.items[i]);
+    if ((!in_order && !sort_by_pos(m, m->ents.items, a)) || !sort_by_pos(m, m->cands.items, b))
+        return false;
+    m->sort_tmp.len = 0;
+    if (!VEC_RESERVE(&m->sort_tmp, a + b + 1) || !VEC_RESERVE(&m->ents, a + b))
+        return false;
+    cand *out = m->sort_tmp.items;
+    size_t i = 0, j = 0, k = 0;
+    while (i < a && j < b)
+        out[k++] = pos_less(&m->cands.items[j], &m->ents.items[i]) ? m->cands.items[j++] : m->ents.items[i++];
+    while (i < a)
+        out[k++] = m->ents.items[i++];
+    while (j < b)
+        out[k++] = m->cands.items[j++];
+    memcpy(m->ents.items, out, k * sizeof *out);
+    m->ents.len = k;
+    m->cands.len = 0;
+    return true;
+}
+
+/* m->owner from the entities kept so far (the last one over a position where they overlap); *overlap
+ * says whether two of them overlap within a layer. False when out of memory. */
+static bool build_owner(govner_matcher *m, bool *overlap) {
+    const govner_ruleset *rs = m->rs;
+    size_t need = (size_t)m->n * rs->layers.len;
+    m->owner.len = 0;
+    if (!VEC_RESERVE(&m->owner, need ? need : 1))
+        return false;
+    uint32_t *owner = m->owner.items;
+    memset(owner, 0, need * sizeof *owner);
+    *overlap = false;
+    for (size_t i = 0; i < m->ents.len; i++) {
+        const cand *e = &m->ents.items[i];
+        uint32_t *own = owner + (size_t)rs->types.items[e->type].layer * m->n;
+        for (uint32_t p = e->start; p < e->end; p++) {
+            *overlap |= own[p] != 0;
+            own[p] = (uint32_t)i + 1;
+        }
+    }
+    return true;
+}
+
+bool resolve(govner_matcher *m) {
+    if (m->cands.len == 0 && m->ents_indexed)
+        return true; /* nothing new: the kept entities and their indexes stand */
+    m->ents_indexed = true;
+    bool overlap = false;
+    if (m->cands.len && !build_owner(m, &overlap))
+        return false;
+    if (m->ents.len && m->cands.len)
+        drop_misfits(m);
+    if (!(m->cands.len && !overlap ? resolve_new(m) : resolve_all(m)))
+        return false;
     memset(m->ent_max, 0, sizeof m->ent_max);
     for (size_t i = 0; i < m->ents.len; i++) {
         const cand *e = &m->ents.items[i];
         if (e->type < GOVNER_BOUND_TYPES && e->end - e->start > m->ent_max[e->type])
             m->ent_max[e->type] = e->end - e->start;
     }
-    if (!sort_by_pos(m, m->ents.items, m->ents.len))
-        return false;
     return index_build(&m->ent_start, m->n, m->ents.len, m->ents.items, sizeof(cand), false) &&
            index_build(&m->ent_end, m->n, m->ents.len, m->ents.items, sizeof(cand), true);
 }
