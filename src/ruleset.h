@@ -142,7 +142,7 @@ typedef struct pnode {
     int n_kids;
     int min, max;           /* P_REP; max < 0 means unbounded */
     uint32_t id;            /* lexicon, entity type, regex or capture index */
-    int n_tests;
+    int n_tests;            /* of `tests` below */
     struct pnode **kids;
     /* P_LOOK, P_LOOKBEHIND (pattern_prepare): the body as bit tests that must all hold, when it
      * is leaves at fixed offsets (`<!(&@word2 %han)`: a word2 entry starts one character back,
