@@ -295,6 +295,19 @@ g --lines -j 3 --profile < "$report" > /dev/null 2> "$tmp/prof3.err"
 check "--profile -j 3 counts the same work" sh -c "[ \"\$(awk '!/^all rules/ {print \$1, \$3, \$4, \$5, \$6}' '$tmp/prof.err' | sort)\" = \
     \"\$(awk '!/^all rules/ {print \$1, \$3, \$4, \$5, \$6}' '$tmp/prof3.err' | sort)\" ]"
 
+# A long document with one bad byte at its end is matched once: the rules' work (--profile's tried
+# column) is that of the same text with the byte already replaced by U+FFFD, not that plus the
+# segments matched before the bad byte was met.
+for _ in $(seq 80); do cat "$report"; done > "$tmp/long_ok.txt"
+cp "$tmp/long_ok.txt" "$tmp/long_bad.txt"
+printf '\377' >> "$tmp/long_bad.txt"
+printf '\357\277\275' >> "$tmp/long_ok.txt"
+tried() { g -j 1 --profile < "$1" 2>&1 > /dev/null | awk '$2 ~ /\.rules:/ { n += $4 } END { print n + 0 }'; }
+check "a long document with a bad byte late is matched once" sh -c "[ $(tried "$tmp/long_bad.txt") -eq $(tried "$tmp/long_ok.txt") ] && [ $(tried "$tmp/long_ok.txt") -gt 1000 ]"
+g < "$tmp/long_bad.txt" > "$tmp/long_bad.json" 2> /dev/null
+g < "$tmp/long_ok.txt" > "$tmp/long_ok.json"
+check "... and gives the output of the repaired text" cmp -s "$tmp/long_bad.json" "$tmp/long_ok.json"
+
 # The compiled-lexicon cache: written by the first run, mapped by the next, same output as
 # --no-cache; a changed lexicon file is seen at once; --no-cache and GOVNER_CACHE_DIR= write nothing
 cp -r "$rules" "$tmp/rules_copy"

@@ -184,6 +184,12 @@ static bool has_stray_controls(const char *s, size_t n) {
  * mark (what Windows tools save as "Unicode") is converted from it, and text that decodes entirely
  * as GB18030 (a superset of GBK and GB2312, so every older Chinese archive) is converted. Anything
  * else is UTF-8 with bad bytes replaced by U+FFFD. */
+/* Text longer than this is checked before it is matched even by decode_text_unchecked: the matcher
+ * may take it in several segments, and a bad byte in a late one would cost a match of all those
+ * before it, thrown away (the check costs about 1% of a match; on shorter text the matcher meets a
+ * bad byte while it decodes, before any rule has run). */
+#define UNCHECKED_MAX (64u * 1024)
+
 /* decode_text, and with check_utf8 false decode_text_unchecked. */
 static int decode(char *raw, size_t len, const char *forced, decoded *d, bool check_utf8) {
     memset(d, 0, sizeof *d);
@@ -211,7 +217,7 @@ static int decode(char *raw, size_t len, const char *forced, decoded *d, bool ch
         skip = 3;
     if (!forced || strcasecmp(forced, "utf-8") == 0 || strcasecmp(forced, "utf8") == 0) {
         const char *nul = memchr(raw + skip, '\0', len - skip);
-        if (!check_utf8 && !nul) { /* taken as it stands: the matcher checks it */
+        if (!check_utf8 && !nul && len - skip <= UNCHECKED_MAX) { /* taken as it stands: the matcher checks it */
             d->text = raw;
             d->offset = skip;
             d->len = len - skip;

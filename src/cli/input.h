@@ -26,10 +26,10 @@ typedef struct {
  * forced encoding) or ENOMEM. */
 int decode_text(char *raw, size_t len, const char *forced, decoded *d);
 
-/* decode_text, but text that would be checked as UTF-8 and holds no NUL is taken as it stands,
- * unchecked (d->unchecked): the matcher checks the UTF-8 as it decodes (govner_match fails with
- * GOVNER_ERR_INPUT), and then decode_text must be asked, for the conversion or the repair and the
- * warning. */
+/* decode_text, but text of at most 64 KiB that would be checked as UTF-8 and holds no NUL is taken
+ * as it stands, unchecked (d->unchecked): the matcher checks the UTF-8 as it decodes (govner_match
+ * fails with GOVNER_ERR_INPUT), and then decode_text must be asked, for the conversion or the
+ * repair and the warning. */
 int decode_text_unchecked(char *raw, size_t len, const char *forced, decoded *d);
 
 /* Does raw begin with UTF-16's or UTF-32's byte order mark? */
