@@ -180,16 +180,16 @@ static bool has_stray_controls(const char *s, size_t n) {
     return false;
 }
 
+/* Text longer than this is checked before it is matched even by decode_text_unchecked: the matcher
+ * may take it in several segments, and a bad byte in a late one would cost a match of all those
+ * before it, thrown away (the check is cheap beside a match; on shorter text the matcher meets a bad
+ * byte while it decodes, before any rule has run). */
+#define UNCHECKED_MAX (64u * 1024)
+
 /* Valid UTF-8 is taken as UTF-8. Otherwise, text that begins with UTF-16's or UTF-32's byte order
  * mark (what Windows tools save as "Unicode") is converted from it, and text that decodes entirely
  * as GB18030 (a superset of GBK and GB2312, so every older Chinese archive) is converted. Anything
  * else is UTF-8 with bad bytes replaced by U+FFFD. */
-/* Text longer than this is checked before it is matched even by decode_text_unchecked: the matcher
- * may take it in several segments, and a bad byte in a late one would cost a match of all those
- * before it, thrown away (the check costs about 1% of a match; on shorter text the matcher meets a
- * bad byte while it decodes, before any rule has run). */
-#define UNCHECKED_MAX (64u * 1024)
-
 /* decode_text, and with check_utf8 false decode_text_unchecked. */
 static int decode(char *raw, size_t len, const char *forced, decoded *d, bool check_utf8) {
     memset(d, 0, sizeof *d);
