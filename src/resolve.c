@@ -10,7 +10,8 @@
  * A candidate is kept when it overlaps nothing already kept in its layer. The ranking is a total
  * order, so the result does not depend on the sort algorithm. Before ranking, a candidate that
  * crosses or sits inside an entity of another layer kept by an earlier phase is dropped, and so is
- * one that crosses an earlier entity of its own layer. */
+ * one that crosses an earlier entity of its own layer. The entities kept so far never overlap one
+ * another within a layer, so only the new candidates need ranking (resolve_new). */
 #include <string.h>
 
 #include "matcher.h"
