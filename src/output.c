@@ -20,46 +20,54 @@ static bool puts_(buf *b, const char *s) { return put(b, s, strlen(s)); }
 /* A string literal, its length known at compile time. */
 #define PUT_LIT(b, lit) put(b, lit, sizeof lit - 1)
 
+/* s as a JSON string. Room for the worst case (every byte a \u escape) is made once, then the bytes
+ * are copied one by one: the strings are short (a name, a type, an attribute), and a copy call per
+ * run between escapes cost more than the copying. */
 static bool put_json_string(buf *b, const char *s) {
     static const char hex[] = "0123456789abcdef";
-    if (!PUT_LIT(b, "\""))
+    size_t n = strlen(s);
+    if (!VEC_RESERVE(b, 6 * n + 2))
         return false;
-    const char *run = s;
-    for (const unsigned char *p = (const unsigned char *)s;; p++) {
+    char *o = b->items + b->len;
+    *o++ = '"';
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         unsigned char c = *p;
-        if (c >= 0x20 && c != '"' && c != '\\')
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            *o++ = (char)c;
             continue;
-        if (!put(b, run, (size_t)((const char *)p - run)))
-            return false;
-        if (c == '\0')
-            break;
-        char esc[7] = {'\\', 0};
-        size_t n = 2;
-        switch (c) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\r': esc[1] = 'r'; break;
-        case '\t': esc[1] = 't'; break;
-        default:
-            esc[1] = 'u', esc[2] = '0', esc[3] = '0', esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
-            n = 6;
         }
-        if (!put(b, esc, n))
-            return false;
-        run = (const char *)p + 1;
+        *o++ = '\\';
+        switch (c) {
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
+        default:
+            *o++ = 'u', *o++ = '0', *o++ = '0', *o++ = hex[c >> 4], *o++ = hex[c & 15];
+        }
     }
-    return PUT_LIT(b, "\"");
+    *o++ = '"';
+    b->len = (size_t)(o - b->items);
+    return true;
 }
 
 /* `key` is the member's text up to the value: ,"start": */
-static bool put_num(buf *b, const char *key, size_t key_len, size_t v) {
+static inline bool put_num(buf *b, const char *key, size_t key_len, size_t v) {
     char digits[24];
     size_t n = sizeof digits;
     do
         digits[--n] = (char)('0' + v % 10);
     while ((v /= 10) != 0);
-    return put(b, key, key_len) && put(b, digits + n, sizeof digits - n);
+    if (!VEC_RESERVE(b, key_len + sizeof digits))
+        return false;
+    char *o = b->items + b->len;
+    memcpy(o, key, key_len);
+    o += key_len;
+    for (; n < sizeof digits; n++)
+        *o++ = digits[n];
+    b->len = (size_t)(o - b->items);
+    return true;
 }
 #define PUT_NUM(b, lit, v) put_num(b, lit, sizeof lit - 1, v)
 

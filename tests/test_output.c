@@ -5,9 +5,9 @@
 
 static const char *rules =
     "layer names person place organization\n"
-    "lexicon place\n  长沙\tcode=430100 level=city\n  \"引号\"\n"
+    "lexicon place\n  长沙\tcode=430100 level=city\n  \"引号\"\tmark=a\001b\n"
     "phase lexical\n"
-    "rule place\n  match p=@place\n  emit place p note=\"a\\\"b\\\\c\\td\"\n";
+    "rule place\n  match p=@place\n  emit place p note=\"a\\\"b\\\\c\\td\\ne\"\n";
 
 static void test_json_round_trip(void **state) {
     (void)state;
@@ -25,6 +25,8 @@ static void test_json_round_trip(void **state) {
     assert_int_equal(json_object_get_int(line), 7);
     assert_true(json_object_object_get_ex(root, "entities", &ents));
     assert_int_equal(json_object_array_length(ents), 2);
+    assert_non_null(strstr(json, "\"mark\":\"a\\u0001b\""));
+    int marks = 0;
     for (size_t i = 0; i < json_object_array_length(ents); i++) {
         json_object *e = json_object_array_get_idx(ents, i), *v;
         assert_true(json_object_object_get_ex(e, "text", &v));
@@ -36,16 +38,21 @@ static void test_json_round_trip(void **state) {
         assert_int_equal((int)strlen(t), be - bs);
         assert_memory_equal(t, text + bs, (size_t)(be - bs)); /* text equals the input slice */
         assert_true(json_object_object_get_ex(e, "note", &v));
-        assert_string_equal(json_object_get_string(v), "a\"b\\c\td");
+        assert_string_equal(json_object_get_string(v), "a\"b\\c\td\ne");
+        if (json_object_object_get_ex(e, "mark", &v)) { /* a control character: \u0001 */
+            assert_string_equal(json_object_get_string(v), "a\001b");
+            marks++;
+        }
         assert_true(json_object_object_get_ex(e, "rule", &v));
         assert_string_equal(json_object_get_string(v), "place");
     }
+    assert_int_equal(marks, 1);
     json_object_put(root);
     free(json);
 
     char *tsv = govner_matcher_tsv(m, "doc.txt");
     assert_non_null(tsv);
-    assert_non_null(strstr(tsv, "doc.txt\tplace\t长沙\t1\t3\tcode=430100;level=city;note=a\"b\\c d\n"));
+    assert_non_null(strstr(tsv, "doc.txt\tplace\t长沙\t1\t3\tcode=430100;level=city;note=a\"b\\c d e\n"));
     free(tsv);
     govner_matcher_free(m);
     govner_ruleset_free(rs);
