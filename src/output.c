@@ -20,32 +20,41 @@ static bool puts_(buf *b, const char *s) { return put(b, s, strlen(s)); }
 /* A string literal, its length known at compile time. */
 #define PUT_LIT(b, lit) put(b, lit, sizeof lit - 1)
 
-/* s as a JSON string. Room for the worst case (every byte a \u escape) is made once, then the bytes
- * are copied one by one: the strings are short (a name, a type, an attribute), and a copy call per
- * run between escapes cost more than the copying. */
+/* s as a JSON string, copied byte by byte (the strings are short: a name, a type, an attribute; a
+ * copy call per run between escapes cost more than the copying) in chunks of JSON_CHUNK bytes, with
+ * room for the worst case (every byte a \u escape) made before each. */
+#define JSON_CHUNK 64
 static bool put_json_string(buf *b, const char *s) {
     static const char hex[] = "0123456789abcdef";
-    size_t n = strlen(s);
-    if (!VEC_RESERVE(b, 6 * n + 2))
+    const unsigned char *p = (const unsigned char *)s;
+    if (!VEC_RESERVE(b, 2 + 6 * JSON_CHUNK))
         return false;
     char *o = b->items + b->len;
     *o++ = '"';
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        unsigned char c = *p;
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            *o++ = (char)c;
-            continue;
+    for (;;) {
+        for (int k = 0; k < JSON_CHUNK && *p; k++, p++) {
+            unsigned char c = *p;
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                *o++ = (char)c;
+                continue;
+            }
+            *o++ = '\\';
+            switch (c) {
+            case '"': *o++ = '"'; break;
+            case '\\': *o++ = '\\'; break;
+            case '\n': *o++ = 'n'; break;
+            case '\r': *o++ = 'r'; break;
+            case '\t': *o++ = 't'; break;
+            default:
+                *o++ = 'u', *o++ = '0', *o++ = '0', *o++ = hex[c >> 4], *o++ = hex[c & 15];
+            }
         }
-        *o++ = '\\';
-        switch (c) {
-        case '"': *o++ = '"'; break;
-        case '\\': *o++ = '\\'; break;
-        case '\n': *o++ = 'n'; break;
-        case '\r': *o++ = 'r'; break;
-        case '\t': *o++ = 't'; break;
-        default:
-            *o++ = 'u', *o++ = '0', *o++ = '0', *o++ = hex[c >> 4], *o++ = hex[c & 15];
-        }
+        if (!*p)
+            break;
+        b->len = (size_t)(o - b->items);
+        if (!VEC_RESERVE(b, 1 + 6 * JSON_CHUNK))
+            return false;
+        o = b->items + b->len;
     }
     *o++ = '"';
     b->len = (size_t)(o - b->items);

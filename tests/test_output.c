@@ -70,10 +70,40 @@ static void test_empty_document(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* A string longer than the writer's chunks, with escapes across their borders. */
+static void test_long_escaped_string(void **state) {
+    (void)state;
+    char rules_text[2048], want[512];
+    size_t w = 0;
+    int n = snprintf(rules_text, sizeof rules_text, "layer names place\nlexicon place\n  长沙\nphase lexical\n"
+                                                   "rule place\n  match p=@place\n  emit place p note=\"");
+    for (int i = 0; i < 60; i++) { /* 60 x 5 characters, 2 of them escaped */
+        n += snprintf(rules_text + n, sizeof rules_text - (size_t)n, "ab\\\"c\\t");
+        memcpy(want + w, "ab\"c\t", 5);
+        w += 5;
+    }
+    want[w] = '\0';
+    snprintf(rules_text + n, sizeof rules_text - (size_t)n, "\"\n");
+    govner_ruleset *rs = must_load(rules_text);
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "长沙");
+    char *json = govner_matcher_json(m, NULL);
+    json_object *root = json_tokener_parse(json), *ents, *v;
+    assert_non_null(root);
+    assert_true(json_object_object_get_ex(root, "entities", &ents));
+    assert_true(json_object_object_get_ex(json_object_array_get_idx(ents, 0), "note", &v));
+    assert_string_equal(json_object_get_string(v), want);
+    json_object_put(root);
+    free(json);
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_json_round_trip),
         cmocka_unit_test(test_empty_document),
+        cmocka_unit_test(test_long_escaped_string),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
