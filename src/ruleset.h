@@ -472,11 +472,13 @@ static inline uint64_t hash_bytes(uint64_t seed, const char *s, size_t len) {
 
 /* The attributes of a lexicon entry are kept packed (one allocation per entry, not four per
  * attribute): walk them with `for (const char *k = e->packed, i = 0; ...)` via these helpers. */
-static inline const char *entry_attr_value(const char *key) { return key + strlen(key) + 1; }
-static inline const char *entry_attr_next(const char *key) {
-    const char *v = entry_attr_value(key);
-    return v + strlen(v) + 1;
+/* (Keys and values are a few bytes: a loop here is cheaper than a call to strlen.) */
+static inline const char *entry_attr_value(const char *key) {
+    while (*key)
+        key++;
+    return key + 1;
 }
+static inline const char *entry_attr_next(const char *key) { return entry_attr_value(entry_attr_value(key)); }
 /* The value of attribute `key` of entry e, or NULL. */
 static inline const char *entry_attr(const lex_entry *e, const char *key) {
     const char *k = e->packed;
