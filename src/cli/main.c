@@ -239,6 +239,10 @@ typedef struct {
     char *error;        /* message for stderr, or NULL */
     char *warning;
     bool write_failed;  /* streamed output could not be written */
+    /* Set by the caller (--lines, once per line): the output goes at the end of *into, not into
+     * out (appended tells it went), and *scratch is room for the record's prefix. */
+    text_buf *into, *scratch;
+    bool appended;
 } result;
 
 /* The encoding a --lines stream was converted from as a whole (UTF-16 or UTF-32 with a byte order
@@ -298,25 +302,32 @@ static void render_result(govner_matcher *m, const decoded *d, const char *sourc
                           result *r, FILE *stream) {
     /* prefix_extra, then "encoding" (no printf: this runs once per line of --lines). */
     const char *encoding = stream_encoding ? stream_encoding : d->encoding;
-    text_buf pre = {0};
-    bool built = VEC_RESERVE(&pre, PREFIX_ROOM) &&
-                 (!prefix_extra || (buf_put(&pre, prefix_extra, strlen(prefix_extra)) && BUF_LIT(&pre, ","))) &&
-                 BUF_LIT(&pre, "\"encoding\":\"") && buf_put(&pre, encoding, strlen(encoding)) &&
-                 BUF_LIT(&pre, "\",");
-    if (!built)
-        VEC_FREE(&pre);
-    char *prefix = pre.items;
+    text_buf own = {0}, *pre = r->scratch ? r->scratch : &own;
+    pre->len = 0;
+    bool built = VEC_RESERVE(pre, PREFIX_ROOM) &&
+                 (!prefix_extra || (buf_put(pre, prefix_extra, strlen(prefix_extra)) && BUF_LIT(pre, ","))) &&
+                 BUF_LIT(pre, "\"encoding\":\"") && buf_put(pre, encoding, strlen(encoding)) &&
+                 BUF_LIT(pre, "\",");
+    const char *prefix = built ? pre->items : NULL;
     if (stream && prefix && !opt.tsv) {
         if (govner_matcher_write_json(m, prefix, stream) == 0)
             r->out = strdup("");
         else
             r->write_failed = true;
+    } else if (r->into && prefix && !opt.tsv) {
+        size_t before = r->into->len;
+        char *json = govner_matcher_json(m, prefix);
+        r->appended = json && buf_put(r->into, json, strlen(json)) && BUF_LIT(r->into, "\n");
+        free(json);
+        if (!r->appended && r->into->items) /* nothing of it stays */
+            r->into->items[r->into->len = before] = '\0';
     } else {
         r->out = prefix ? render(m, prefix, source) : NULL;
     }
-    if (!r->out && !r->error && !r->write_failed && asprintf(&r->error, "%s: out of memory", source) < 0)
+    if (!r->out && !r->appended && !r->error && !r->write_failed &&
+        asprintf(&r->error, "%s: out of memory", source) < 0)
         r->error = NULL;
-    free(prefix);
+    VEC_FREE(&own);
 }
 
 static void process_text(govner_matcher *m, char *raw, size_t len, const char *source, const char *prefix_extra,
@@ -854,6 +865,7 @@ static bool block_read(FILE *f, line_block *b, long first, char **line, size_t *
 
 /* Match every line of the block, building its output and messages. */
 static void block_process(govner_matcher *m, line_block *b, const char *source, const char *src) {
+    text_buf pre = {0}, scratch = {0}; /* a line's prefixes, made in the same room line after line */
     for (size_t i = 0; i < b->offs.len && !b->oom; i++) {
         char *line = b->data.items + b->offs.items[i];
         size_t end = i + 1 < b->offs.len ? b->offs.items[i + 1] : b->data.len;
@@ -875,21 +887,19 @@ static void block_process(govner_matcher *m, line_block *b, const char *source, 
         char *fields = NULL, *text = line;
         size_t text_len = n;
         json_object *obj = NULL;
-        result r = {0};
+        result r = {.into = &b->out, .scratch = &scratch};
         if (opt.jsonl && !jsonl_record(line, &obj, &fields, &text, &text_len, &r.error, where)) {
             /* r.error says why; reported below like any failed line */
         }
         /* fields, "source", "line" (no printf: this runs once per line). */
-        text_buf pre = {0};
+        pre.len = 0;
         bool built = VEC_RESERVE(&pre, PREFIX_ROOM) && (!fields || buf_put(&pre, fields, strlen(fields))) &&
                      (!src || (BUF_LIT(&pre, "\"source\":") && buf_put(&pre, src, strlen(src)) &&
                                BUF_LIT(&pre, ","))) &&
                      BUF_LIT(&pre, "\"line\":") && buf_put(&pre, num, (size_t)num_len);
-        if (!built) {
-            VEC_FREE(&pre);
+        if (!built)
             b->oom = true;
-        }
-        char *prefix = pre.items;
+        char *prefix = built ? pre.items : NULL;
         if (prefix && !r.error)
             process_text(m, text, text_len, where, prefix, &r);
         json_object_put(obj);
@@ -909,11 +919,12 @@ static void block_process(govner_matcher *m, line_block *b, const char *source, 
         }
         if (!ok)
             b->oom = true;
-        free(prefix);
         free(r.out);
         free(r.error);
         free(r.warning);
     }
+    VEC_FREE(&pre);
+    VEC_FREE(&scratch);
 }
 
 /* Write a processed block; false when stdout fails. */
