@@ -70,58 +70,59 @@ static void drop_misfits(govner_matcher *m) {
     m->cands.len = kept;
 }
 
-/* Sort c[0..n) by less, a total order (so any algorithm gives the same result): by insertion for
- * the few candidates of most documents; else a merge sort of their indexes, with the comparison
- * inlined (qsort called it through a pointer for every step: a tenth of the time of long
- * documents), then one move of each candidate. False when out of memory. */
-#define DEFINE_SORT(name, less)                                                                               \
-    static bool name(govner_matcher *m, cand *c, size_t n) {                                                 \
-        if (n <= 24) {                                                                                        \
-            for (size_t i = 1; i < n; i++) {                                                                  \
-                cand x = c[i];                                                                                \
-                size_t j = i;                                                                                 \
-                for (; j > 0 && less(&x, &c[j - 1]); j--)                                                     \
-                    c[j] = c[j - 1];                                                                          \
-                c[j] = x;                                                                                     \
-            }                                                                                                 \
-            return true;                                                                                      \
-        }                                                                                                     \
-        m->sort_idx.len = m->sort_tmp.len = 0;                                                                \
-        if (!VEC_RESERVE(&m->sort_idx, 2 * n) || !VEC_RESERVE(&m->sort_tmp, n))                               \
-            return false;                                                                                     \
-        uint32_t *idx = m->sort_idx.items, *tmp = idx + n;                                                    \
-        enum { RUN = 16 };                                                                                    \
-        for (size_t lo = 0; lo < n; lo += RUN) { /* runs sorted by insertion */                              \
-            size_t hi = lo + RUN < n ? lo + RUN : n;                                                          \
-            for (size_t i = lo; i < hi; i++) {                                                                \
-                size_t j = i;                                                                                 \
-                for (; j > lo && less(&c[i], &c[idx[j - 1]]); j--)                                           \
-                    idx[j] = idx[j - 1];                                                                      \
-                idx[j] = (uint32_t)i;                                                                         \
-            }                                                                                                 \
-        }                                                                                                     \
-        for (size_t w = RUN; w < n; w *= 2) { /* merged in pairs, into tmp and back */                       \
-            for (size_t lo = 0; lo < n; lo += 2 * w) {                                                        \
-                size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;                   \
-                size_t i = lo, j = mid, k = lo;                                                               \
-                while (i < mid && j < hi)                                                                     \
-                    tmp[k++] = less(&c[idx[j]], &c[idx[i]]) ? idx[j++] : idx[i++];                            \
-                while (i < mid)                                                                               \
-                    tmp[k++] = idx[i++];                                                                      \
-                while (j < hi)                                                                                \
-                    tmp[k++] = idx[j++];                                                                      \
-            }                                                                                                 \
-            uint32_t *t = idx;                                                                                \
-            idx = tmp;                                                                                        \
-            tmp = t;                                                                                          \
-        }                                                                                                     \
-        for (size_t i = 0; i < n; i++)                                                                        \
-            m->sort_tmp.items[i] = c[idx[i]];                                                                 \
-        memcpy(c, m->sort_tmp.items, n * sizeof *c);                                                          \
-        return true;                                                                                          \
+static inline bool cand_less(const cand *a, const cand *b, bool by_rank) {
+    return by_rank ? rank_less(a, b) : pos_less(a, b);
+}
+
+/* Sort c[0..n) by rank or by position, each a total order (so any algorithm gives the same
+ * result): by insertion for the few candidates of most documents; else a merge sort of their
+ * indexes, with the comparison inlined (qsort called it through a pointer for every step: a tenth
+ * of the time of long documents), then one move of each candidate. False when out of memory. */
+static bool sort_cands(govner_matcher *m, cand *c, size_t n, bool by_rank) {
+    if (n <= 24) {
+        for (size_t i = 1; i < n; i++) {
+            cand x = c[i];
+            size_t j = i;
+            for (; j > 0 && cand_less(&x, &c[j - 1], by_rank); j--)
+                c[j] = c[j - 1];
+            c[j] = x;
+        }
+        return true;
     }
-DEFINE_SORT(sort_by_rank, rank_less)
-DEFINE_SORT(sort_by_pos, pos_less)
+    m->sort_idx.len = m->sort_tmp.len = 0;
+    if (!VEC_RESERVE(&m->sort_idx, 2 * n) || !VEC_RESERVE(&m->sort_tmp, n))
+        return false;
+    uint32_t *idx = m->sort_idx.items, *tmp = idx + n;
+    enum { RUN = 16 };
+    for (size_t lo = 0; lo < n; lo += RUN) { /* runs sorted by insertion */
+        size_t hi = lo + RUN < n ? lo + RUN : n;
+        for (size_t i = lo; i < hi; i++) {
+            size_t j = i;
+            for (; j > lo && cand_less(&c[i], &c[idx[j - 1]], by_rank); j--)
+                idx[j] = idx[j - 1];
+            idx[j] = (uint32_t)i;
+        }
+    }
+    for (size_t w = RUN; w < n; w *= 2) { /* merged in pairs, into tmp and back */
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] = cand_less(&c[idx[j]], &c[idx[i]], by_rank) ? idx[j++] : idx[i++];
+            while (i < mid)
+                tmp[k++] = idx[i++];
+            while (j < hi)
+                tmp[k++] = idx[j++];
+        }
+        uint32_t *t = idx;
+        idx = tmp;
+        tmp = t;
+    }
+    for (size_t i = 0; i < n; i++)
+        m->sort_tmp.items[i] = c[idx[i]];
+    memcpy(c, m->sort_tmp.items, n * sizeof *c);
+    return true;
+}
 
 /* Every candidate and entity kept, ranked together, best first (the policy as stated above). */
 static bool resolve_all(govner_matcher *m) {
@@ -137,7 +138,7 @@ static bool resolve_all(govner_matcher *m) {
     if (!VEC_RESERVE(&m->occupied, need ? need : 1))
         return false;
     memset(m->occupied.items, 0, need);
-    if (!sort_by_rank(m, m->ents.items, m->ents.len))
+    if (!sort_cands(m, m->ents.items, m->ents.len, true))
         return false;
     size_t kept = 0;
     for (size_t i = 0; i < m->ents.len; i++) {
@@ -152,7 +153,7 @@ static bool resolve_all(govner_matcher *m) {
         m->ents.items[kept++] = c;
     }
     m->ents.len = kept;
-    return sort_by_pos(m, m->ents.items, m->ents.len);
+    return sort_cands(m, m->ents.items, m->ents.len, false);
 }
 
 /* The same result without ranking the entities kept so far, when they do not overlap within a
@@ -162,12 +163,13 @@ static bool resolve_all(govner_matcher *m) {
  * before it) all rank below it, and it ends those it overlaps: they are entities kept so far
  * (a candidate kept before it ranks above it), and in the ranking of all together they come after
  * it, where they would meet it kept. m->owner holds, per layer and position, 1 + the item there
- * (entities 0 .. n_old - 1, then candidates), as build_owner made it. False when out of memory. */
+ * (entities 0 .. n_old - 1, then candidates), as build_owner made it (read only when there are
+ * candidates). False when out of memory. */
 static bool resolve_new(govner_matcher *m) {
     const govner_ruleset *rs = m->rs;
     size_t n_old = m->ents.len, n_new = m->cands.len;
     uint32_t *owner = m->owner.items;
-    if (!sort_by_rank(m, m->cands.items, n_new))
+    if (!sort_cands(m, m->cands.items, n_new, true))
         return false;
     m->occupied.len = 0; /* here: whether each item is live */
     if (!VEC_RESERVE(&m->occupied, n_old + n_new + 1))
@@ -207,8 +209,12 @@ static bool resolve_new(govner_matcher *m) {
     bool in_order = true;
     for (size_t i = 1; i < a && in_order; i++)
         in_order = pos_less(&m->ents.items[i - 1], &m->ents.items[i]);
-    if ((!in_order && !sort_by_pos(m, m->ents.items, a)) || !sort_by_pos(m, m->cands.items, b))
+    if ((!in_order && !sort_cands(m, m->ents.items, a, false)) || !sort_cands(m, m->cands.items, b, false))
         return false;
+    m->ents.len = a;
+    m->cands.len = 0;
+    if (b == 0)
+        return true;
     m->sort_tmp.len = 0;
     if (!VEC_RESERVE(&m->sort_tmp, a + b + 1) || !VEC_RESERVE(&m->ents, a + b))
         return false;
@@ -222,7 +228,6 @@ static bool resolve_new(govner_matcher *m) {
         out[k++] = m->cands.items[j++];
     memcpy(m->ents.items, out, k * sizeof *out);
     m->ents.len = k;
-    m->cands.len = 0;
     return true;
 }
 
@@ -257,7 +262,7 @@ bool resolve(govner_matcher *m) {
         return false;
     if (m->ents.len && m->cands.len)
         drop_misfits(m);
-    if (!(m->cands.len && !overlap ? resolve_new(m) : resolve_all(m)))
+    if (!(overlap ? resolve_all(m) : resolve_new(m)))
         return false;
     memset(m->ent_max, 0, sizeof m->ent_max);
     for (size_t i = 0; i < m->ents.len; i++) {
