@@ -214,22 +214,16 @@ static bool buf_printf(text_buf *b, const char *fmt, ...) {
     return true;
 }
 
-/* Render one document: JSON with `prefix` fields, or TSV rows. Caller frees. */
-static char *render(govner_matcher *m, const char *prefix, const char *source) {
-    if (opt.tsv)
-        return govner_matcher_tsv(m, source);
-    char *json = govner_matcher_json(m, prefix);
-    if (!json)
-        return NULL;
-    size_t n = strlen(json);
-    char *line = realloc(json, n + 2);
-    if (!line) {
-        free(json);
-        return NULL;
-    }
-    line[n] = '\n';
-    line[n + 1] = '\0';
-    return line;
+/* Append one document's record to `into`: JSON with `prefix` fields and a newline, or TSV rows.
+ * False when out of memory; then nothing of it stays. */
+static bool render_into(govner_matcher *m, const char *prefix, const char *source, text_buf *into) {
+    size_t before = into->len;
+    char *text = opt.tsv ? govner_matcher_tsv(m, source) : govner_matcher_json(m, prefix);
+    bool ok = text && buf_put(into, text, strlen(text)) && (opt.tsv || BUF_LIT(into, "\n"));
+    free(text);
+    if (!ok && into->items)
+        into->items[into->len = before] = '\0';
+    return ok;
 }
 
 /* Section - One document ------------------------------------------------------------------------ */
@@ -314,15 +308,14 @@ static void render_result(govner_matcher *m, const decoded *d, const char *sourc
             r->out = strdup("");
         else
             r->write_failed = true;
-    } else if (r->into && prefix && !opt.tsv) {
-        size_t before = r->into->len;
-        char *json = govner_matcher_json(m, prefix);
-        r->appended = json && buf_put(r->into, json, strlen(json)) && BUF_LIT(r->into, "\n");
-        free(json);
-        if (!r->appended && r->into->items) /* nothing of it stays */
-            r->into->items[r->into->len = before] = '\0';
-    } else {
-        r->out = prefix ? render(m, prefix, source) : NULL;
+    } else if (prefix && r->into) {
+        r->appended = render_into(m, prefix, source, r->into);
+    } else if (prefix) {
+        text_buf out = {0};
+        if (render_into(m, prefix, source, &out))
+            r->out = out.items;
+        else
+            VEC_FREE(&out);
     }
     if (!r->out && !r->appended && !r->error && !r->write_failed &&
         asprintf(&r->error, "%s: out of memory", source) < 0)
