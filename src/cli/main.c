@@ -907,12 +907,9 @@ static void block_process(govner_matcher *m, line_block *b, const char *source, 
              * the input's own fields (an id) when it had any. */
             if (ok && !opt.tsv)
                 ok = buf_printf(&b->out, "{%s,\"error\":true,\"entities\":[]}\n", prefix);
-        } else if (ok && r.out) {
-            ok = buf_put(&b->out, r.out, strlen(r.out));
-        }
+        } /* else the record is in b->out already (result.into) */
         if (!ok)
             b->oom = true;
-        free(r.out);
         free(r.error);
         free(r.warning);
     }
