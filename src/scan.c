@@ -70,10 +70,6 @@ static bool grow_positions(govner_matcher *m, size_t need) {
     return true;
 }
 
-static inline void plane_bit(uint64_t *planes, size_t words, uint32_t p, uint32_t pos) {
-    planes[(size_t)p * words + (pos >> 6)] |= 1ull << (pos & 63);
-}
-
 /* Record a lexicon entry found at [h.start, h.end): its lexicon's anchor bits there, and their
  * planes. */
 static inline bool add_hit(govner_matcher *m, hit h) {
@@ -81,9 +77,9 @@ static inline bool add_hit(govner_matcher *m, hit h) {
     anchor_join(&m->start_bits[h.start], rs->lex_start_bit[h.lex]);
     anchor_join(&m->end_bits[h.end], rs->lex_end_bit[h.lex]);
     if (rs->lex_start_plane[h.lex] >= 0)
-        plane_bit(m->planes, m->plane_words, (uint32_t)rs->lex_start_plane[h.lex], h.start);
+        plane_set(plane(m, (uint32_t)rs->lex_start_plane[h.lex]), h.start);
     if (rs->lex_end_plane[h.lex] >= 0)
-        plane_bit(m->planes, m->plane_words, (uint32_t)rs->lex_end_plane[h.lex], h.end);
+        plane_set(plane(m, (uint32_t)rs->lex_end_plane[h.lex]), h.end);
     return rs->lex_fixed[h.lex] || VEC_PUSH(&m->hits, h); /* the bits are all of it (ruleset.h) */
 }
 
@@ -128,14 +124,14 @@ static void fill_planes(govner_matcher *m, uint32_t n) {
         }
         uint16_t e[CP_PLANES_MAX]; /* no list (past the BMP, or out of memory): made here */
         for (uint32_t j = 0, ne = cp_plane_entries(m, m->cls[i], m->cpidx[i], e); j < ne; j++)
-            plane_bit(planes, words, e[j] & ~CP_PLANE_NEXT, i + (e[j] >> 15));
+            plane_set(planes + (size_t)(e[j] & ~CP_PLANE_NEXT) * words, i + (e[j] >> 15));
     }
     for (uint32_t r = 0; live; r++) {
         uint32_t next = 0;
         for (uint32_t x = 0; x < live; x++) {
             uint32_t i = pos[x];
             uint16_t e = items[m->plist_at[i] + r];
-            plane_bit(planes, words, e & ~CP_PLANE_NEXT, i + (e >> 15));
+            plane_set(planes + (size_t)(e & ~CP_PLANE_NEXT) * words, i + (e >> 15));
             pos[next] = i;
             next += m->plist_len[i] > r + 1;
         }
