@@ -849,6 +849,31 @@ static void test_literal_alternatives(void **state) {
     govner_ruleset_free(rs);
 }
 
+/* Empty text finds nothing and keeps nothing of the text before (govner_match answers it without
+ * the cascade); the matcher goes on as before. */
+static void test_empty_text(void **state) {
+    (void)state;
+    govner_ruleset *rs = load_with("rule p\n  match n=(@surname %han{1,2}) &@verb\n  emit person n\n");
+    govner_matcher *m = govner_matcher_new(rs);
+    match_ok(m, "王小说");
+    assert_int_equal(govner_entity_count(m), 1);
+    match_ok(m, "");
+    assert_int_equal(govner_entity_count(m), 0);
+    assert_null(govner_entity_at(m, 0));
+    char *json = govner_matcher_json(m, NULL);
+    assert_non_null(json);
+    assert_string_equal(json, "{\"entities\":[]}");
+    free(json);
+    match_ok(m, "王小说");
+    assert_int_equal(govner_entity_count(m), 1);
+    assert_int_equal(govner_match(m, NULL, 0, NULL), GOVNER_OK);
+    assert_int_equal(govner_entity_count(m), 0);
+    match_ok(m, "李大出席");
+    assert_non_null(find_entity(m, "person", "李大"));
+    govner_matcher_free(m);
+    govner_ruleset_free(rs);
+}
+
 static void test_empty_repeat_terminates(void **state) {
     (void)state;
     govner_ruleset *rs = load_with("rule p\n  match o=((\"a\"?)* \"b\")\n  emit place o\n");
@@ -909,6 +934,7 @@ int main(void) {
         cmocka_unit_test(test_sequence_contexts),
         cmocka_unit_test(test_entity_and_alternative_contexts),
         cmocka_unit_test(test_literal_alternatives),
+        cmocka_unit_test(test_empty_text),
         cmocka_unit_test(test_empty_repeat_terminates),
         cmocka_unit_test(test_pathological_rule_hits_limit),
     };
