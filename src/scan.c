@@ -35,8 +35,9 @@ bool index_build(pos_index *ix, uint32_t n, size_t n_items, const void *items, s
         const uint32_t *se = (const uint32_t *)(base + i * stride);
         at[se[by_end] + 2]++;
     }
+    uint32_t sum = 0; /* in a register: at[i] += at[i - 1] waited at every step for the store before */
     for (uint32_t i = 2; i <= n + 2; i++)
-        at[i] += at[i - 1];
+        at[i] = sum += at[i];
     /* Counting sort, stable: ties keep the items' order. */
     uint32_t *fill = ix->order;
     for (size_t i = 0; i < n_items; i++) {
