@@ -311,16 +311,11 @@ govner_status govner_match(govner_matcher *m, const char *text, size_t len, govn
     m->limit_hit = false;
     if (!text)
         text = "", len = 0;
-    if (len == 0) { /* no entity is empty: nothing to find (an empty line costs no cascade) */
-        m->text = text;
-        m->len = m->text_base = 0;
-        m->n = 0;
-        return GOVNER_OK;
-    }
     /* Long documents are matched in segments ending at sentence ends, so memory stays bounded.
-     * The scan checks the UTF-8 of each segment; on an error nothing is kept. */
+     * The scan checks the UTF-8 of each segment; on an error nothing is kept. Empty text has no
+     * segment (no entity is empty): an empty line costs no cascade. */
     size_t from = 0, cp_base = 0;
-    do {
+    while (from < len) {
         size_t to = segment_end(text, len, from);
         m->text = text + from;
         m->len = to - from;
@@ -334,7 +329,7 @@ govner_status govner_match(govner_matcher *m, const char *text, size_t len, govn
         }
         cp_base += m->n;
         from = to;
-    } while (from < len);
+    }
     return GOVNER_OK;
 }
 
