@@ -242,6 +242,20 @@ static uint32_t cp_of_byte(const govner_matcher *m, size_t b) {
     return lo;
 }
 
+/* Go on with lexicon entry `entry` matched over [s, e) on the trail, from e (backward: from s);
+ * when that fails, the trail as it was. */
+static inline int with_hit(run *r, const cont *k, uint32_t entry, uint32_t s, uint32_t e) {
+    govner_matcher *m = r->m;
+    trail_item t = {TR_HIT, entry, s, e};
+    if (!VEC_PUSH(&m->trail, t))
+        return -1;
+    size_t mark = m->trail.len - 1;
+    int res = m_cont(r, k, r->backward ? s : e);
+    if (res == 0)
+        m->trail.len = mark;
+    return res;
+}
+
 static int m_leaf_lex(run *r, const pnode *n, uint32_t pos, const cont *k) {
     govner_matcher *m = r->m;
     const pos_index *ix = r->backward ? &m->hit_end : &m->hit_start;
@@ -253,44 +267,23 @@ static int m_leaf_lex(run *r, const pnode *n, uint32_t pos, const cont *k) {
         return 0;
     uint32_t fixed = m->rs->lex_fixed[n->id];
     if (fixed) { /* its one entry here, from the bit */
-        uint32_t s = r->backward ? pos - fixed : pos, e = s + fixed;
-        trail_item t = {TR_HIT, m->rs->lexicons.items[n->id].any_entry, s, e};
-        if (!VEC_PUSH(&m->trail, t))
-            return -1;
-        size_t mark = m->trail.len - 1;
-        int res = m_cont(r, k, r->backward ? s : e);
-        if (res == 0)
-            m->trail.len = mark;
-        return res;
+        uint32_t s = r->backward ? pos - fixed : pos;
+        return with_hit(r, k, m->rs->lexicons.items[n->id].any_entry, s, s + fixed);
     }
     for (uint32_t i = ix->at[pos]; i < ix->at[pos + 1]; i++) {
         const hit *h = &m->hits.items[ix->order[i]];
         if (h->lex != n->id)
             continue;
-        trail_item t = {TR_HIT, h->entry, h->start, h->end};
-        if (!VEC_PUSH(&m->trail, t))
-            return -1;
-        size_t mark = m->trail.len - 1;
-        int res = m_cont(r, k, r->backward ? h->start : h->end);
+        int res = with_hit(r, k, h->entry, h->start, h->end);
         if (res)
             return res;
-        m->trail.len = mark;
     }
     /* One-character entries last: they are the shortest. */
     uint32_t at = r->backward ? pos - 1 : pos;
     if (!m->rs->lexicons.items[n->id].has_single || m->cpidx[at] < 0)
         return 0;
     int32_t e = single_entry(m, at, n->id);
-    if (e < 0)
-        return 0;
-    trail_item t = {TR_HIT, (uint32_t)e, at, at + 1};
-    if (!VEC_PUSH(&m->trail, t))
-        return -1;
-    size_t mark = m->trail.len - 1;
-    int res = m_cont(r, k, r->backward ? at : at + 1);
-    if (res == 0)
-        m->trail.len = mark;
-    return res;
+    return e < 0 ? 0 : with_hit(r, k, (uint32_t)e, at, at + 1);
 }
 
 static int m_leaf_ent(run *r, const pnode *n, uint32_t pos, const cont *k) {
