@@ -689,11 +689,13 @@ static bool prepare_alt_first(govner_ruleset *rs, pnode *n) {
     return true;
 }
 
-/* pattern_prepare: mark the nodes quick_elem can answer alone (pnode.quick). */
-static bool mark_quick(govner_ruleset *rs, pnode *n) {
+/* pattern_prepare: mark the nodes quick_elem can answer alone (pnode.quick), and make the tables of
+ * alternatives and contexts; whether n is quick. *ok is set false when out of memory (the answer
+ * does not say so: a node that is not quick is no error). */
+static bool mark_quick(govner_ruleset *rs, pnode *n, bool *ok) {
     bool kids = true;
     for (int i = 0; i < n->n_kids; i++)
-        kids &= mark_quick(rs, n->kids[i]);
+        kids &= mark_quick(rs, n->kids[i], ok);
     switch (n->kind) {
     case P_LEX: case P_ENT: case P_BOL: case P_EOL:
         n->quick = true;
@@ -702,11 +704,9 @@ static bool mark_quick(govner_ruleset *rs, pnode *n) {
         n->quick = rs->regexes.items[n->id].is_class;
         break;
     case P_ALT:
-        if (!prepare_alt_first(rs, n))
-            return false;
         n->quick = kids;
-        if (!prepare_alt_bits(rs, n))
-            return false;
+        if (!prepare_alt_first(rs, n) || !prepare_alt_bits(rs, n))
+            *ok = false;
         break;
     case P_CAP:
         n->quick = kids;
@@ -719,8 +719,10 @@ static bool mark_quick(govner_ruleset *rs, pnode *n) {
         bit_test t[MAX_BIT_TESTS];
         int nt = 0, off = 0;
         if (compile_tests(rs, n->kids[0], n->kind == P_LOOKBEHIND, true, &off, t, &nt) && nt > 0) {
-            if (!(n->tests = arena_alloc(&rs->mem, (size_t)nt * sizeof *t)))
-                return false;
+            if (!(n->tests = arena_alloc(&rs->mem, (size_t)nt * sizeof *t))) {
+                *ok = false;
+                break;
+            }
             memcpy(n->tests, t, (size_t)nt * sizeof *t);
             n->n_tests = nt;
         }
@@ -1355,7 +1357,10 @@ bool pattern_prepare(govner_ruleset *rs) {
     for (size_t p = 0; p < rs->phases.len; p++)
         for (size_t r = 0; r < rs->phases.items[p].n_rules; r++) {
             rule *ru = &rs->phases.items[p].rules[r];
-            mark_quick(rs, ru->body);
+            bool ok = true;
+            mark_quick(rs, ru->body, &ok);
+            if (!ok)
+                return false;
             alt_first f = {{{0}}, 0, 0, false};
             uint32_t type = 0;
             ru->lead_rest = NULL;
