@@ -252,41 +252,35 @@ static void process_text_to(govner_matcher *m, char *raw, size_t len, const char
                             result *r, FILE *stream) {
     decoded d;
     govner_error err;
+    govner_status st = GOVNER_OK;
+    bool matched = false;
     /* Most text is valid UTF-8: matched as it stands (the matcher checks it as it decodes); only
      * when it is not does decode_text convert or repair it, and the match is made again. */
     int e = decode_text_unchecked(raw, len, opt.encoding, &d);
     if (!e && d.unchecked) {
-        if (govner_match(m, d.text + d.offset, d.len, &err) == GOVNER_OK) {
-            render_result(m, &d, source, prefix_extra, r, stream);
-            decoded_free(&d);
-            return;
-        }
-        if (err.status != GOVNER_ERR_INPUT) {
-            if (asprintf(&r->error, "%s: %s", source, err.message) < 0)
+        st = govner_match(m, d.text + d.offset, d.len, &err);
+        if (!(matched = st != GOVNER_ERR_INPUT))
+            e = decode_text(raw, len, opt.encoding, &d);
+    }
+    if (!matched) {
+        if (e) {
+            if (asprintf(&r->error, "%s: %s", source,
+                         e == EINVAL ? "unknown encoding" : e == EILSEQ ? "not valid in the given encoding" : strerror(e)) < 0)
                 r->error = NULL;
             return;
         }
-        e = decode_text(raw, len, opt.encoding, &d);
+        /* Many bad bytes: the text is most likely in another encoding (UTF-16 without its byte order
+         * mark, Big5, Shift JIS...), which only the user can name. */
+        if (d.n_bad && asprintf(&r->warning, "%s: %zu invalid UTF-8 sequence(s) or NUL byte(s) replaced by U+FFFD, first at byte %zu%s",
+                                source, d.n_bad, d.first_bad,
+                                d.n_bad * 16 > len ? " (is the text in another encoding? name it with --encoding)" : "") < 0)
+            r->warning = NULL;
+        st = govner_match(m, d.text + d.offset, d.len, &err);
     }
-    if (e) {
-        if (asprintf(&r->error, "%s: %s", source,
-                     e == EINVAL ? "unknown encoding" : e == EILSEQ ? "not valid in the given encoding" : strerror(e)) < 0)
-            r->error = NULL;
-        return;
-    }
-    /* Many bad bytes: the text is most likely in another encoding (UTF-16 without its byte order
-     * mark, Big5, Shift JIS...), which only the user can name. */
-    if (d.n_bad && asprintf(&r->warning, "%s: %zu invalid UTF-8 sequence(s) or NUL byte(s) replaced by U+FFFD, first at byte %zu%s",
-                            source, d.n_bad, d.first_bad,
-                            d.n_bad * 16 > len ? " (is the text in another encoding? name it with --encoding)" : "") < 0)
-        r->warning = NULL;
-    if (govner_match(m, d.text + d.offset, d.len, &err) != GOVNER_OK) {
-        if (asprintf(&r->error, "%s: %s", source, err.message) < 0)
-            r->error = NULL;
-        decoded_free(&d);
-        return;
-    }
-    render_result(m, &d, source, prefix_extra, r, stream);
+    if (st == GOVNER_OK)
+        render_result(m, &d, source, prefix_extra, r, stream);
+    else if (asprintf(&r->error, "%s: %s", source, err.message) < 0)
+        r->error = NULL;
     decoded_free(&d);
 }
 
